@@ -1,0 +1,3 @@
+"""Frontdesk: self-hosted live chat and customer messaging."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,95 @@
+"""Agent accounts, console sessions and API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from frontdesk.actors import AgentActor
+from frontdesk.agents.models import Agent, AgentSession, ApiToken, Role
+from frontdesk.agents.passwords import MIN_PASSWORD_CHARS, hash_password, verify_password
+from frontdesk.agents.secrets import API_TOKEN_PREFIX, digest, new_secret
+from frontdesk.clock import utcnow
+from frontdesk.context import Context
+from frontdesk.errors import Conflict, Invalid, NotFound, Unauthorized
+from frontdesk.validation import check_email, check_text
+
+# Agents log in once a working week or so; a stolen cookie stops working within this time.
+SESSION_LIFETIME = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class NewAgent:
+    workspace_id: str
+    email: str
+    name: str
+    role: Role
+    password: str
+
+
+async def create_agent(ctx: Context, new: NewAgent) -> Agent:
+    email = check_email(new.email)
+    name = check_text("name", new.name, max_chars=200)
+    if len(new.password) < MIN_PASSWORD_CHARS:
+        raise Invalid(f'"password" must be at least {MIN_PASSWORD_CHARS} characters', field="password")
+    agent = Agent(
+        workspace_id=new.workspace_id,
+        email=email,
+        name=name,
+        role=new.role.value,
+        password_hash=await hash_password(new.password),
+    )
+    try:
+        async with ctx.db.transaction() as session:
+            session.add(agent)
+    except IntegrityError:
+        raise Conflict(f"an agent with email {email} already exists", field="email") from None
+    return agent
+
+
+async def log_in(ctx: Context, email: str, password: str) -> tuple[Agent, str]:
+    """Check the credentials and open a console session; returns the cookie value."""
+    async with ctx.db.reader() as session:
+        agent = await session.scalar(select(Agent).where(Agent.email == email.strip().lower()))
+    valid = await verify_password(agent.password_hash if agent else None, password)
+    if agent is None or not valid or not agent.active:
+        raise Unauthorized("wrong email or password")
+    secret = new_secret()
+    async with ctx.db.transaction() as session:
+        session.add(AgentSession(token_hash=digest(secret), agent_id=agent.id, expires_at=utcnow() + SESSION_LIFETIME))
+    return agent, secret
+
+
+async def log_out(ctx: Context, secret: str) -> None:
+    async with ctx.db.transaction() as session:
+        await session.execute(delete(AgentSession).where(AgentSession.token_hash == digest(secret)))
+
+
+async def create_api_token(ctx: Context, actor: AgentActor, name: str) -> tuple[ApiToken, str]:
+    """Returns the token row and the secret, which is never stored and shown only once."""
+    name = check_text("name", name, max_chars=200)
+    secret = new_secret(API_TOKEN_PREFIX)
+    token = ApiToken(
+        workspace_id=actor.workspace_id,
+        agent_id=actor.agent_id,
+        name=name,
+        prefix=secret[:10],
+        token_hash=digest(secret),
+    )
+    async with ctx.db.transaction() as session:
+        session.add(token)
+    return token, secret
+
+
+async def delete_api_token(ctx: Context, actor: AgentActor, token_id: str) -> None:
+    """Agents delete their own tokens; owners and admins any of their workspace."""
+    query = delete(ApiToken).where(ApiToken.id == token_id, ApiToken.workspace_id == actor.workspace_id)
+    if not actor.is_admin:
+        query = query.where(ApiToken.agent_id == actor.agent_id)
+    async with ctx.db.transaction() as session:
+        result = await session.execute(query)
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"no API token {token_id}")

@@ -1,0 +1,60 @@
+"""Finding agents: by credential, by id, within a workspace."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from frontdesk.actors import AgentActor
+from frontdesk.agents.models import Agent, AgentSession, ApiToken, Role
+from frontdesk.agents.secrets import API_TOKEN_PREFIX, digest
+from frontdesk.clock import utcnow
+from frontdesk.storage.db import Database
+
+
+def actor_for(agent: Agent) -> AgentActor:
+    return AgentActor(workspace_id=agent.workspace_id, agent_id=agent.id, name=agent.name, role=Role(agent.role))
+
+
+async def agent_for_session(db: Database, secret: str) -> Agent | None:
+    async with db.reader() as session:
+        row = await session.execute(
+            select(Agent, AgentSession.expires_at)
+            .join(AgentSession, AgentSession.agent_id == Agent.id)
+            .where(AgentSession.token_hash == digest(secret))
+        )
+        found = row.first()
+    if found is None:
+        return None
+    agent, expires_at = found
+    return agent if agent.active and expires_at > utcnow() else None
+
+
+async def agent_for_api_token(db: Database, secret: str) -> Agent | None:
+    if not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    async with db.reader() as session:
+        row = await session.execute(
+            select(Agent, ApiToken.id)
+            .join(ApiToken, ApiToken.agent_id == Agent.id)
+            .where(ApiToken.token_hash == digest(secret))
+        )
+        found = row.first()
+    if found is None:
+        return None
+    agent, token_id = found
+    async with db.transaction() as session:
+        await session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
+    return agent if agent.active else None
+
+
+async def get_agent(db: Database, workspace_id: str, agent_id: str) -> Agent | None:
+    async with db.reader() as session:
+        return await session.scalar(select(Agent).where(Agent.id == agent_id, Agent.workspace_id == workspace_id))
+
+
+async def list_api_tokens(db: Database, actor: AgentActor) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.workspace_id == actor.workspace_id).order_by(ApiToken.created_at)
+    if not actor.is_admin:
+        query = query.where(ApiToken.agent_id == actor.agent_id)
+    async with db.reader() as session:
+        return list(await session.scalars(query))

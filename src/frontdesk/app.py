@@ -1,0 +1,70 @@
+"""The app factory: the only place that picks concrete backends and wires the transports."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from starlette.routing import WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from frontdesk import __version__
+from frontdesk.contacts.tokens import VisitorTokens
+from frontdesk.context import Context
+from frontdesk.http import auth, contacts, conversations, errors, health, pages, tokens, widget
+from frontdesk.http.limits import BodyLimit
+from frontdesk.realtime.bus import Bus
+from frontdesk.realtime.memory import MemoryBus
+from frontdesk.realtime.redis import RedisBus
+from frontdesk.settings import Settings
+from frontdesk.storage.db import Database
+from frontdesk.ws.gateway import agent_socket, visitor_socket
+
+
+def make_bus(settings: Settings) -> Bus:
+    return RedisBus(settings.redis_url) if settings.redis_url else MemoryBus()
+
+
+def make_context(settings: Settings) -> Context:
+    return Context(
+        db=Database(settings.resolved_database_url),
+        bus=make_bus(settings),
+        settings=settings,
+        visitor_tokens=VisitorTokens(settings.resolved_secret_key),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    ctx = make_context(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await ctx.bus.start()
+        try:
+            yield
+        finally:
+            await ctx.bus.close()
+            await ctx.db.dispose()
+
+    app = FastAPI(
+        title="Frontdesk API",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        routes=[WebSocketRoute("/ws/visitor", visitor_socket), WebSocketRoute("/ws/agent", agent_socket)],
+    )
+    app.state.ctx = ctx
+    errors.install(app)
+    api = APIRouter(prefix="/api/v1")
+    for module in (auth, tokens, conversations, contacts, widget):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.include_router(health.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC, check_dir=False), name="static")
+    app.add_middleware(BodyLimit)
+    return app

@@ -1,0 +1,122 @@
+"""The ``frontdesk`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from frontdesk import __version__
+from frontdesk.settings import Settings
+
+# One socket frame carries at most one 10,000-character message plus its envelope;
+# 64 KiB leaves room for that in any script (4 bytes a character) and stops a client
+# from making the server buffer megabytes.
+WS_MAX_FRAME_BYTES = 65_536
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="frontdesk", description="Self-hosted live chat.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate, set up the first run, and serve HTTP + WebSocket")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
+    sub.add_parser("migrate", help="apply database migrations")
+    agent = sub.add_parser("create-agent", help="add an agent to the first workspace")
+    agent.add_argument("--email", required=True)
+    agent.add_argument("--name", required=True)
+    agent.add_argument("--role", choices=["owner", "admin", "agent"], default="agent")
+    agent.add_argument("--password", help="generated and printed when omitted")
+    sub.add_parser("version", help="print the version")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if args.command == "version":
+        print(f"frontdesk {__version__}")
+        return 0
+    if args.command == "migrate":
+        from frontdesk.storage.migrate import upgrade
+
+        upgrade(settings.resolved_database_url)
+        print("database is up to date")
+        return 0
+    if args.command == "create-agent":
+        return asyncio.run(_create_agent(settings, args))
+    return _serve(settings, args)
+
+
+async def _create_agent(settings: Settings, args: argparse.Namespace) -> int:
+    from frontdesk.agents.actions import NewAgent, create_agent
+    from frontdesk.agents.models import Role
+    from frontdesk.agents.passwords import generate_password
+    from frontdesk.app import make_context
+    from frontdesk.errors import DomainError
+    from frontdesk.workspaces.actions import NewWorkspace, create_workspace
+    from frontdesk.workspaces.queries import first_workspace
+
+    ctx = make_context(settings)
+    try:
+        workspace = await first_workspace(ctx.db) or (await create_workspace(ctx, NewWorkspace(name="My company")))[0]
+        password = args.password or generate_password()
+        new = NewAgent(
+            workspace_id=workspace.id, email=args.email, name=args.name, role=Role(args.role), password=password
+        )
+        agent = await create_agent(ctx, new)
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        await ctx.db.dispose()
+    print(f"created {agent.role} {agent.email}")
+    if not args.password:
+        print(f"password: {password}")
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from frontdesk.app import create_app, make_context
+    from frontdesk.bootstrap import ensure_first_workspace
+    from frontdesk.storage.migrate import upgrade
+
+    if not args.no_migrate:
+        upgrade(settings.resolved_database_url)
+
+    async def first_run() -> None:
+        ctx = make_context(settings)
+        try:
+            created = await ensure_first_workspace(ctx)
+        finally:
+            await ctx.db.dispose()
+        base = settings.public_url or f"http://{args.host}:{args.port}"
+        print(f"Console:   {base}/console", flush=True)
+        if created:
+            print(f"Login:     {created.owner_email} / {created.owner_password}  (shown once; keep it)", flush=True)
+        else:
+            print("Login:     the owner account made on the first run (see `frontdesk create-agent` to add one)")
+        print(f"Demo page: {base}/", flush=True)
+
+    asyncio.run(first_run())
+    config = uvicorn.Config(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        loop="uvloop",
+        http="httptools",
+        ws="websockets-sansio",
+        ws_max_size=WS_MAX_FRAME_BYTES,
+        log_level=settings.log_level,
+        # Protocol pings find dead peers (a phone that lost its network) within 40 s.
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        proxy_headers=True,
+        timeout_graceful_shutdown=5,
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Visitors becoming contacts, and agents editing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from frontdesk.actors import AgentActor
+from frontdesk.clock import utcnow
+from frontdesk.contacts.models import Contact
+from frontdesk.contacts.tokens import VisitorClaims
+from frontdesk.contacts.views import contact_summary
+from frontdesk.context import Context
+from frontdesk.errors import Invalid, NotFound
+from frontdesk.events import ContactUpdated, Event, EventName
+from frontdesk.topics import workspace_agents
+from frontdesk.validation import check_email, check_text
+from frontdesk.websites.models import Website
+
+# Custom attributes are shown in the agent's sidebar and used by rules: a few dozen
+# short values, not a document store.
+MAX_CUSTOM_ATTRIBUTES = 50
+MAX_ATTRIBUTE_VALUE_CHARS = 500
+
+
+@dataclass(frozen=True)
+class VisitorSession:
+    contact: Contact
+    website: Website
+    token: str
+    resumed: bool
+
+
+def anonymous_name(contact_id: str) -> str:
+    return f"Visitor {int(contact_id[:8], 16) % 10000:04d}"
+
+
+async def start_visitor_session(ctx: Context, widget_key: str, token: str | None) -> VisitorSession:
+    """Resume the visitor of ``token`` on this website, or make a new anonymous contact."""
+    claims = ctx.visitor_tokens.verify(token) if token else None
+    async with ctx.db.transaction() as session:
+        website = await session.scalar(select(Website).where(Website.widget_key == widget_key))
+        if website is None:
+            raise NotFound(f"no website with key {widget_key!r}; check the snippet", field="website_key")
+        contact = None
+        if claims is not None and claims.website_id == website.id:
+            contact = await session.get(Contact, claims.contact_id)
+        resumed = contact is not None
+        if contact is None:
+            contact = Contact(workspace_id=website.workspace_id, website_id=website.id, name="")
+            session.add(contact)
+            await session.flush()
+            contact.name = anonymous_name(contact.id)
+        contact.last_seen_at = utcnow()
+    new_token = ctx.visitor_tokens.issue(VisitorClaims(contact_id=contact.id, website_id=website.id))
+    return VisitorSession(contact=contact, website=website, token=new_token, resumed=resumed)
+
+
+@dataclass(frozen=True)
+class ContactChanges:
+    """Fields to change; ``None`` leaves a field as it is."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    custom_attributes: dict[str, Any] | None = None
+
+
+async def update_contact(ctx: Context, actor: AgentActor, contact_id: str, changes: ContactChanges) -> Contact:
+    async with ctx.db.transaction() as session:
+        contact = await session.scalar(
+            select(Contact).where(Contact.id == contact_id, Contact.workspace_id == actor.workspace_id)
+        )
+        if contact is None:
+            raise NotFound(f"no contact {contact_id}")
+        _apply(contact, changes)
+    event = Event(
+        EventName.CONTACT_UPDATED,
+        ContactUpdated(contact=contact_summary(contact)),
+        topics=(workspace_agents(actor.workspace_id),),
+    )
+    await ctx.publish([event])
+    return contact
+
+
+def _apply(contact: Contact, changes: ContactChanges) -> None:
+    if changes.name is not None:
+        contact.name = check_text("name", changes.name, max_chars=200)
+    if changes.email is not None:
+        contact.email = check_email(changes.email) if changes.email else None
+    if changes.phone is not None:
+        contact.phone = check_text("phone", changes.phone, max_chars=50, min_chars=0) or None
+    if changes.custom_attributes is not None:
+        contact.custom_attributes = _merged_attributes(contact.custom_attributes, changes.custom_attributes)
+
+
+def _merged_attributes(current: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """Merge like Olark's updateCustomFields: keys add up across calls; null removes one."""
+    merged = dict(current)
+    for key, value in update.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, str | int | float | bool) and len(str(value)) <= MAX_ATTRIBUTE_VALUE_CHARS:
+            merged[key] = value
+        else:
+            raise Invalid(
+                f'"custom_attributes.{key}" must be a string, number or boolean of at most '
+                f"{MAX_ATTRIBUTE_VALUE_CHARS} characters",
+                field=f"custom_attributes.{key}",
+            )
+    if len(merged) > MAX_CUSTOM_ATTRIBUTES:
+        raise Invalid(f'"custom_attributes" may hold at most {MAX_CUSTOM_ATTRIBUTES} keys', field="custom_attributes")
+    return merged

@@ -1,0 +1,35 @@
+"""What actions need from the outside world: the database, the bus, the settings.
+Built once by the app factory (or a test) and passed explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from frontdesk.contacts.tokens import VisitorTokens
+from frontdesk.events import DROPPABLE, Event
+from frontdesk.realtime.bus import Bus, BusMessage
+from frontdesk.settings import Settings
+from frontdesk.storage.db import Database
+
+
+@dataclass
+class Context:
+    db: Database
+    bus: Bus
+    settings: Settings
+    visitor_tokens: VisitorTokens
+
+    async def publish(self, events: Iterable[Event]) -> None:
+        """Send events to their topics. Call only after the transaction that produced
+        them has committed: a subscriber may read the database as soon as it hears."""
+        for event in events:
+            message = BusMessage(
+                frame=event.frame(),
+                event=event.name.value,
+                conversation_id=event.conversation_id,
+                seq=event.seq,
+                droppable=event.name in DROPPABLE,
+            )
+            for topic in event.topics:
+                await self.bus.publish(topic, message)

@@ -1,0 +1,64 @@
+"""Events about conversations, each with its audience: agents of the workspace always,
+the visitor only for what they may see."""
+
+from __future__ import annotations
+
+from frontdesk.agents.models import Agent
+from frontdesk.contacts.models import Contact
+from frontdesk.conversations.models import Conversation
+from frontdesk.conversations.views import conversation_data
+from frontdesk.events import (
+    ConversationCreated,
+    ConversationUpdated,
+    Event,
+    EventName,
+    MessageCreated,
+)
+from frontdesk.messages.models import Message
+from frontdesk.messages.views import message_data
+from frontdesk.topics import visitor, workspace_agents
+
+
+def message_created(message: Message, contact_id: str) -> Event:
+    topics = (workspace_agents(message.workspace_id),)
+    if not message.private:
+        topics += (visitor(contact_id),)
+    return Event(
+        EventName.MESSAGE_CREATED,
+        MessageCreated(message=message_data(message)),
+        topics,
+        conversation_id=message.conversation_id,
+        seq=message.seq,
+    )
+
+
+def conversation_created(
+    conversation: Conversation, contact: Contact, assignee: Agent | None, last: Message | None
+) -> Event:
+    data = ConversationCreated(conversation=conversation_data(conversation, contact, assignee, last))
+    return Event(
+        EventName.CONVERSATION_CREATED,
+        data,
+        (workspace_agents(conversation.workspace_id),),
+        conversation_id=conversation.id,
+    )
+
+
+def conversation_updated(
+    conversation: Conversation, contact: Contact, assignee: Agent | None, last: Message | None, changed: list[str]
+) -> list[Event]:
+    for_agents = ConversationUpdated(
+        conversation=conversation_data(conversation, contact, assignee, last), changed=changed
+    )
+    for_visitor = ConversationUpdated(
+        conversation=conversation_data(conversation, contact, assignee, None), changed=changed
+    )
+    return [
+        Event(
+            EventName.CONVERSATION_UPDATED,
+            for_agents,
+            (workspace_agents(conversation.workspace_id),),
+            conversation_id=conversation.id,
+        ),
+        Event(EventName.CONVERSATION_UPDATED, for_visitor, (visitor(contact.id),), conversation_id=conversation.id),
+    ]

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from frontdesk.clock import utcnow
+from frontdesk.storage.base import Base, id_column
+
+
+class Status(enum.StrEnum):
+    OPEN = "open"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+
+
+class Conversation(Base):
+    """A chat between a contact and the team.
+
+    ``last_seq`` numbers everything that happens in it (see docs/protocol.md); it is
+    incremented in the transaction that stores each message, which also serializes
+    concurrent writers of one conversation on its row.
+    """
+
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_inbox", "workspace_id", "status", "last_activity_at"),)
+
+    id: Mapped[str] = id_column()
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    website_id: Mapped[str] = mapped_column(ForeignKey("websites.id", ondelete="CASCADE"))
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.OPEN.value)
+    assignee_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"), default=None)
+    last_seq: Mapped[int] = mapped_column(default=0)
+    agent_last_read_seq: Mapped[int] = mapped_column(default=0)
+    contact_last_read_seq: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,0 +1,122 @@
+"""Reading conversations, always within what the actor may see."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.actors import Actor, AgentActor, VisitorActor
+from frontdesk.agents.models import Agent
+from frontdesk.contacts.models import Contact
+from frontdesk.conversations.models import Conversation
+from frontdesk.conversations.views import conversation_data
+from frontdesk.errors import Invalid, NotFound
+from frontdesk.events import ConversationData
+from frontdesk.messages.models import Message
+from frontdesk.storage.db import Database
+
+
+def scoped(actor: Actor) -> Select[tuple[Conversation]]:
+    """Conversations the actor may reach: their workspace's, or a visitor's own."""
+    query = select(Conversation).where(Conversation.workspace_id == actor.workspace_id)
+    if isinstance(actor, VisitorActor):
+        query = query.where(Conversation.contact_id == actor.contact_id)
+    return query
+
+
+async def conversation_for(
+    session: AsyncSession, actor: Actor, conversation_id: str, *, lock: bool = False
+) -> Conversation:
+    query = scoped(actor).where(Conversation.id == conversation_id)
+    if lock:
+        query = query.with_for_update()
+    conversation = await session.scalar(query)
+    if conversation is None:
+        raise NotFound(f"no conversation {conversation_id}", field="conversation_id")
+    return conversation
+
+
+async def views_of(session: AsyncSession, conversations: list[Conversation]) -> list[ConversationData]:
+    """Views for a page of conversations in three queries, whatever the page size."""
+    if not conversations:
+        return []
+    contacts = {
+        c.id: c
+        for c in await session.scalars(select(Contact).where(Contact.id.in_({c.contact_id for c in conversations})))
+    }
+    assignee_ids = {c.assignee_id for c in conversations if c.assignee_id}
+    agents = {a.id: a for a in await session.scalars(select(Agent).where(Agent.id.in_(assignee_ids)))}
+    pairs = [(c.id, c.last_seq) for c in conversations if c.last_seq]
+    last = {}
+    if pairs:
+        rows = await session.scalars(select(Message).where(tuple_(Message.conversation_id, Message.seq).in_(pairs)))
+        last = {m.conversation_id: m for m in rows}
+    return [
+        conversation_data(c, contacts[c.contact_id], agents.get(c.assignee_id or ""), last.get(c.id))
+        for c in conversations
+    ]
+
+
+@dataclass(frozen=True)
+class ConversationFilter:
+    status: str | None = None
+    assignee: str | None = None  # "me", "none" or an agent id
+    limit: int = 25
+    cursor: str | None = None
+
+
+async def list_conversations(
+    db: Database, actor: AgentActor, flt: ConversationFilter
+) -> tuple[list[ConversationData], str | None]:
+    """Newest activity first, paged by a keyset cursor (stable while new chats arrive)."""
+    query = scoped(actor)
+    if flt.status:
+        query = query.where(Conversation.status == flt.status)
+    if flt.assignee == "me":
+        query = query.where(Conversation.assignee_id == actor.agent_id)
+    elif flt.assignee == "none":
+        query = query.where(Conversation.assignee_id.is_(None))
+    elif flt.assignee:
+        query = query.where(Conversation.assignee_id == flt.assignee)
+    if flt.cursor:
+        at, last_id = _decode_cursor(flt.cursor)
+        query = query.where(
+            or_(
+                Conversation.last_activity_at < at, and_(Conversation.last_activity_at == at, Conversation.id < last_id)
+            )
+        )
+    query = query.order_by(Conversation.last_activity_at.desc(), Conversation.id.desc()).limit(flt.limit + 1)
+    async with db.reader() as session:
+        rows = list(await session.scalars(query))
+        page = rows[: flt.limit]
+        views = await views_of(session, page)
+    next_cursor = _encode_cursor(page[-1]) if len(rows) > flt.limit else None
+    return views, next_cursor
+
+
+async def get_conversation(db: Database, actor: AgentActor, conversation_id: str) -> ConversationData:
+    async with db.reader() as session:
+        conversation = await conversation_for(session, actor, conversation_id)
+        return (await views_of(session, [conversation]))[0]
+
+
+async def visitor_conversations(db: Database, actor: VisitorActor) -> list[Conversation]:
+    async with db.reader() as session:
+        return list(await session.scalars(scoped(actor).order_by(Conversation.created_at)))
+
+
+def _encode_cursor(conversation: Conversation) -> str:
+    raw = f"{conversation.last_activity_at.isoformat()}|{conversation.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        at, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(at), last_id
+    except ValueError:
+        raise Invalid('"cursor" is not a cursor this server gave out', field="cursor") from None

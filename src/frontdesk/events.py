@@ -1,0 +1,135 @@
+"""The event catalog: every event the system publishes, its name and its payload type.
+
+One closed list serves the socket gateway, later webhooks and automation, and the
+TypeScript clients (``scripts/gen_ts_types.py`` writes ``frontend/shared/events.gen.ts``
+from this module). Add an event here first; nothing publishes an event not listed.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import orjson
+from pydantic import BaseModel
+
+
+class Author(BaseModel):
+    type: Literal["visitor", "agent", "system", "bot"]
+    id: str | None
+    name: str
+
+
+class MessageData(BaseModel):
+    id: str
+    conversation_id: str
+    seq: int
+    author: Author
+    body: str
+    private: bool
+    client_ref: str | None
+    created_at: str
+    system: dict[str, Any] | None
+
+
+class ContactSummary(BaseModel):
+    id: str
+    name: str
+    email: str | None
+
+
+class AgentSummary(BaseModel):
+    id: str
+    name: str
+
+
+class ConversationData(BaseModel):
+    id: str
+    website_id: str
+    status: Literal["open", "pending", "resolved"]
+    assignee: AgentSummary | None
+    contact: ContactSummary
+    last_seq: int
+    last_message: MessageData | None
+    agent_last_read_seq: int
+    contact_last_read_seq: int
+    created_at: str
+    last_activity_at: str
+
+
+class ConversationCreated(BaseModel):
+    conversation: ConversationData
+
+
+class ConversationUpdated(BaseModel):
+    conversation: ConversationData
+    changed: list[str]
+
+
+class MessageCreated(BaseModel):
+    message: MessageData
+
+
+class ConversationRead(BaseModel):
+    conversation_id: str
+    reader: Literal["visitor", "agent"]
+    seq: int
+
+
+class Typing(BaseModel):
+    conversation_id: str
+    author: Author
+
+
+class ContactUpdated(BaseModel):
+    contact: ContactSummary
+
+
+class EventName(enum.StrEnum):
+    CONVERSATION_CREATED = "conversation.created"
+    CONVERSATION_UPDATED = "conversation.updated"
+    MESSAGE_CREATED = "message.created"
+    CONVERSATION_READ = "conversation.read"
+    TYPING_STARTED = "typing.started"
+    TYPING_STOPPED = "typing.stopped"
+    CONTACT_UPDATED = "contact.updated"
+
+
+CATALOG: dict[EventName, type[BaseModel]] = {
+    EventName.CONVERSATION_CREATED: ConversationCreated,
+    EventName.CONVERSATION_UPDATED: ConversationUpdated,
+    EventName.MESSAGE_CREATED: MessageCreated,
+    EventName.CONVERSATION_READ: ConversationRead,
+    EventName.TYPING_STARTED: Typing,
+    EventName.TYPING_STOPPED: Typing,
+    EventName.CONTACT_UPDATED: ContactUpdated,
+}
+
+# Events a slow socket may lose without harm: they describe a passing state.
+DROPPABLE = frozenset({EventName.TYPING_STARTED, EventName.TYPING_STOPPED})
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event and the topics it goes to. Built by actions, published after commit."""
+
+    name: EventName
+    data: BaseModel
+    topics: tuple[str, ...]
+    conversation_id: str | None = None
+    seq: int | None = None
+
+    def __post_init__(self) -> None:
+        expected = CATALOG[self.name]
+        if not isinstance(self.data, expected):
+            raise TypeError(f"{self.name} carries {expected.__name__}, got {type(self.data).__name__}")
+
+    def frame(self) -> bytes:
+        """The socket frame for this event, encoded once for every recipient."""
+        body: dict[str, Any] = {"type": "event", "event": self.name.value, "data": self.data.model_dump(mode="json")}
+        if self.conversation_id is not None:
+            body["conversation_id"] = self.conversation_id
+        if self.seq is not None:
+            body["seq"] = self.seq
+        return orjson.dumps(body)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from frontdesk.contacts import actions
+from frontdesk.contacts.queries import get_contact, list_contacts
+from frontdesk.errors import Invalid, NotFound
+from frontdesk.http.deps import Ctx, CurrentAgent
+from frontdesk.http.schemas import Body, ContactOut, ContactPage
+
+router = APIRouter(tags=["contacts"])
+
+
+@router.get("/contacts")
+async def contacts(
+    actor: CurrentAgent,
+    ctx: Ctx,
+    q: Annotated[str | None, Query(max_length=200, description="name or email contains")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: str | None = None,
+) -> ContactPage:
+    if cursor is not None and not cursor.isdigit():
+        raise Invalid('"cursor" is not a cursor this server gave out', field="cursor")
+    offset = int(cursor or 0)
+    rows = await list_contacts(ctx.db, actor.workspace_id, q=q, limit=limit + 1, offset=offset)
+    next_cursor = str(offset + limit) if len(rows) > limit else None
+    return ContactPage(items=[ContactOut.of(c) for c in rows[:limit]], next_cursor=next_cursor)
+
+
+@router.get("/contacts/{contact_id}")
+async def contact(contact_id: str, actor: CurrentAgent, ctx: Ctx) -> ContactOut:
+    found = await get_contact(ctx.db, actor.workspace_id, contact_id)
+    if found is None:
+        raise NotFound(f"no contact {contact_id}")
+    return ContactOut.of(found)
+
+
+class ContactPatch(Body):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    custom_attributes: dict[str, Any] | None = None
+
+
+@router.patch("/contacts/{contact_id}")
+async def update_contact(contact_id: str, body: ContactPatch, actor: CurrentAgent, ctx: Ctx) -> ContactOut:
+    changes = actions.ContactChanges(**body.model_dump())
+    return ContactOut.of(await actions.update_contact(ctx, actor, contact_id, changes))

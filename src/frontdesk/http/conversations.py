@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import Field
+
+from frontdesk.conversations import actions
+from frontdesk.conversations.queries import ConversationFilter, get_conversation, list_conversations
+from frontdesk.events import ConversationData, MessageData
+from frontdesk.http.deps import Ctx, CurrentAgent
+from frontdesk.http.schemas import Body, ConversationPage, MessagePage
+from frontdesk.messages.actions import NewMessage, send_message
+from frontdesk.messages.models import BODY_MAX_CHARS
+from frontdesk.messages.queries import messages_page
+from frontdesk.messages.views import message_data
+
+router = APIRouter(tags=["conversations"])
+
+
+@router.get("/conversations")
+async def conversations(
+    actor: CurrentAgent,
+    ctx: Ctx,
+    status: Literal["open", "pending", "resolved"] | None = None,
+    assignee: Annotated[str | None, Query(description='"me", "none" or an agent id')] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: str | None = None,
+) -> ConversationPage:
+    flt = ConversationFilter(status=status, assignee=assignee, limit=limit, cursor=cursor)
+    items, next_cursor = await list_conversations(ctx.db, actor, flt)
+    return ConversationPage(items=items, next_cursor=next_cursor)
+
+
+@router.get("/conversations/{conversation_id}")
+async def conversation(conversation_id: str, actor: CurrentAgent, ctx: Ctx) -> ConversationData:
+    return await get_conversation(ctx.db, actor, conversation_id)
+
+
+class ConversationPatch(Body):
+    status: Literal["open", "pending", "resolved"] | None = None
+    assignee_id: str | None = Field(default=None, description="an agent id; null unassigns")
+
+
+@router.patch("/conversations/{conversation_id}")
+async def update_conversation(
+    conversation_id: str, body: ConversationPatch, actor: CurrentAgent, ctx: Ctx
+) -> ConversationData:
+    assignee = body.assignee_id if "assignee_id" in body.model_fields_set else actions.UNCHANGED
+    changes = actions.ConversationChanges(status=body.status, assignee_id=assignee)
+    return await actions.update_conversation(ctx, actor, conversation_id, changes)
+
+
+@router.get("/conversations/{conversation_id}/messages")
+async def messages(
+    conversation_id: str,
+    actor: CurrentAgent,
+    ctx: Ctx,
+    after_seq: Annotated[int, Query(ge=0)] = 0,
+    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> MessagePage:
+    rows = await messages_page(ctx.db, actor, conversation_id, after_seq=after_seq, before_seq=before_seq, limit=limit)
+    return MessagePage(items=[message_data(m) for m in rows])
+
+
+class MessageIn(Body):
+    body: str = Field(max_length=BODY_MAX_CHARS * 2, description=f"1-{BODY_MAX_CHARS} characters after trimming")
+    private: bool = False
+    client_ref: str | None = Field(default=None, description="your id for this message; resending it is safe")
+
+
+@router.post("/conversations/{conversation_id}/messages", status_code=201)
+async def post_message(
+    conversation_id: str, body: MessageIn, actor: CurrentAgent, ctx: Ctx, response: Response
+) -> MessageData:
+    new = NewMessage(body=body.body, client_ref=body.client_ref, conversation_id=conversation_id, private=body.private)
+    result = await send_message(ctx, actor, new)
+    if result.duplicate:
+        response.status_code = 200
+    return message_data(result.message)

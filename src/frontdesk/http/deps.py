@@ -1,0 +1,77 @@
+"""Authentication for REST routes: who is calling, from the cookie or a bearer token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from starlette.datastructures import Headers
+
+from frontdesk.actors import AgentActor, VisitorActor
+from frontdesk.agents.queries import actor_for, agent_for_api_token, agent_for_session
+from frontdesk.contacts.models import Contact
+from frontdesk.context import Context
+from frontdesk.errors import Forbidden, Unauthorized
+
+SESSION_COOKIE = "frontdesk_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_context(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+def bearer(headers: Headers) -> str | None:
+    value = headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def same_origin(headers: Headers) -> bool:
+    """A browser names the page that sent a request in ``Origin``; the session cookie is
+    honoured only from our own pages (no cross-site request forgery)."""
+    origin = headers.get("origin")
+    if origin is None:
+        return True  # not a browser's cross-origin request: browsers always send it then
+    return urlsplit(origin).netloc == headers.get("host")
+
+
+async def current_agent(request: Request, ctx: Annotated[Context, Depends(get_context)]) -> AgentActor:
+    token = bearer(request.headers)
+    if token is not None:
+        agent = await agent_for_api_token(ctx.db, token)
+        if agent is None:
+            raise Unauthorized("the API token is not valid (revoked or mistyped?)")
+        return actor_for(agent)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    agent = await agent_for_session(ctx.db, cookie) if cookie else None
+    if agent is None:
+        raise Unauthorized("log in first, or send an API token as 'Authorization: Bearer fd_...'")
+    if request.method not in SAFE_METHODS and not same_origin(request.headers):
+        raise Forbidden("cross-origin request refused; use an API token from other sites")
+    return actor_for(agent)
+
+
+async def current_visitor(request: Request, ctx: Annotated[Context, Depends(get_context)]) -> VisitorActor:
+    token = bearer(request.headers)
+    claims = ctx.visitor_tokens.verify(token) if token else None
+    if claims is None:
+        raise Unauthorized("a valid visitor token is required; start with POST /api/v1/widget/session")
+    return await visitor_actor(ctx, claims.contact_id, claims.website_id)
+
+
+async def visitor_actor(ctx: Context, contact_id: str, website_id: str) -> VisitorActor:
+    async with ctx.db.reader() as session:
+        contact = await session.get(Contact, contact_id)
+    if contact is None or contact.website_id != website_id:
+        raise Unauthorized("this visitor no longer exists; start a new session")
+    return VisitorActor(
+        workspace_id=contact.workspace_id, website_id=website_id, contact_id=contact.id, name=contact.name
+    )
+
+
+Ctx = Annotated[Context, Depends(get_context)]
+CurrentAgent = Annotated[AgentActor, Depends(current_agent)]
+CurrentVisitor = Annotated[VisitorActor, Depends(current_visitor)]

@@ -1,0 +1,59 @@
+"""Every error leaves as ``{"error": {"code", "message", "field"}}`` with a message that
+says what was wrong and what was expected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+
+from frontdesk.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
+
+STATUS = {Invalid: 422, NotFound: 404, Forbidden: 403, Unauthorized: 401, Conflict: 409}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+}
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, "field": field}}, status_code=status)
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return error_response(STATUS.get(type(exc), 400), exc.code, exc.message, exc.field)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc.detail))
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first: dict[str, Any] = exc.errors()[0]
+    if first.get("type") == "json_invalid":
+        return error_response(400, "bad_request", "the request body is not valid JSON")
+    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    field = ".".join(loc) or None
+    got = first.get("input")
+    detail = first.get("msg", "is invalid").removeprefix("Value error, ")
+    shown = f"; got {type(got).__name__} {got!r}"[:120] if "input" in first and got is not None else ""
+    message = f'"{field}": {detail}{shown}' if field else f"{detail}{shown}"
+    return error_response(422, "invalid", message, field)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,0 +1,112 @@
+"""Request and response bodies of the REST API that are not event payloads (those live
+in :mod:`frontdesk.events` and are reused here, so REST and socket agree)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from frontdesk.agents.models import Agent, ApiToken
+from frontdesk.clock import isoformat
+from frontdesk.contacts.models import Contact
+from frontdesk.events import ConversationData, MessageData
+from frontdesk.websites.models import Website
+
+
+class Body(BaseModel):
+    """Request bodies refuse unknown fields: a typo should fail loudly, not be ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AgentOut(BaseModel):
+    id: str
+    workspace_id: str
+    email: str
+    name: str
+    role: str
+
+    @classmethod
+    def of(cls, agent: Agent) -> AgentOut:
+        return cls(id=agent.id, workspace_id=agent.workspace_id, email=agent.email, name=agent.name, role=agent.role)
+
+
+class WebsiteOut(BaseModel):
+    id: str
+    name: str
+    url: str
+    widget_key: str
+    settings: dict[str, Any]
+
+    @classmethod
+    def of(cls, website: Website) -> WebsiteOut:
+        return cls(
+            id=website.id, name=website.name, url=website.url, widget_key=website.widget_key, settings=website.settings
+        )
+
+
+class ContactOut(BaseModel):
+    id: str
+    website_id: str
+    name: str
+    email: str | None
+    phone: str | None
+    external_id: str | None
+    custom_attributes: dict[str, Any]
+    created_at: str
+    last_seen_at: str
+
+    @classmethod
+    def of(cls, contact: Contact) -> ContactOut:
+        return cls(
+            id=contact.id,
+            website_id=contact.website_id,
+            name=contact.name,
+            email=contact.email,
+            phone=contact.phone,
+            external_id=contact.external_id,
+            custom_attributes=contact.custom_attributes,
+            created_at=isoformat(contact.created_at),
+            last_seen_at=isoformat(contact.last_seen_at),
+        )
+
+
+class TokenOut(BaseModel):
+    id: str
+    name: str
+    prefix: str
+    created_at: str
+    last_used_at: str | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenOut:
+        return cls(
+            id=token.id,
+            name=token.name,
+            prefix=token.prefix,
+            created_at=isoformat(token.created_at),
+            last_used_at=isoformat(token.last_used_at) if token.last_used_at else None,
+        )
+
+
+class NewTokenOut(TokenOut):
+    token: str = Field(description="The secret. Shown only in this response; store it now.")
+
+
+class ConversationPage(BaseModel):
+    items: list[ConversationData]
+    next_cursor: str | None
+
+
+class MessagePage(BaseModel):
+    items: list[MessageData]
+
+
+class ContactPage(BaseModel):
+    items: list[ContactOut]
+    next_cursor: str | None
+
+
+class TokenList(BaseModel):
+    items: list[TokenOut]

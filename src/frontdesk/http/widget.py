@@ -1,0 +1,104 @@
+"""What the widget needs over HTTP: start or resume a visitor, read and send messages.
+The same rules as the socket: ``client_ref`` makes sends idempotent, ``after_seq`` replays."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+
+from frontdesk.actors import VisitorActor
+from frontdesk.contacts.actions import start_visitor_session
+from frontdesk.conversations.queries import visitor_conversations
+from frontdesk.events import ContactSummary, MessageData
+from frontdesk.http.deps import Ctx, CurrentVisitor
+from frontdesk.http.schemas import Body, MessagePage
+from frontdesk.messages.actions import NewMessage, send_message
+from frontdesk.messages.models import BODY_MAX_CHARS
+from frontdesk.messages.queries import messages_page
+from frontdesk.messages.views import message_data
+
+router = APIRouter(prefix="/widget", tags=["widget"])
+
+
+class SessionIn(Body):
+    website_key: str = Field(max_length=100)
+    token: str | None = Field(default=None, max_length=2000)
+
+
+class ConversationBrief(BaseModel):
+    id: str
+    status: str
+    last_seq: int
+
+
+class WidgetWebsite(BaseModel):
+    id: str
+    name: str
+    settings: dict[str, Any]
+
+
+class SessionOut(BaseModel):
+    token: str
+    contact: ContactSummary
+    website: WidgetWebsite
+    conversations: list[ConversationBrief]
+    agents_online: bool
+
+
+class ConversationList(BaseModel):
+    items: list[ConversationBrief]
+
+
+async def _briefs(ctx: Ctx, actor: VisitorActor) -> list[ConversationBrief]:
+    rows = await visitor_conversations(ctx.db, actor)
+    return [ConversationBrief(id=c.id, status=c.status, last_seq=c.last_seq) for c in rows]
+
+
+@router.post("/session")
+async def session(body: SessionIn, ctx: Ctx) -> SessionOut:
+    started = await start_visitor_session(ctx, body.website_key, body.token)
+    contact, website = started.contact, started.website
+    actor = VisitorActor(
+        workspace_id=contact.workspace_id, website_id=website.id, contact_id=contact.id, name=contact.name
+    )
+    return SessionOut(
+        token=started.token,
+        contact=ContactSummary(id=contact.id, name=contact.name, email=contact.email),
+        website=WidgetWebsite(id=website.id, name=website.name, settings=website.settings),
+        conversations=await _briefs(ctx, actor) if started.resumed else [],
+        agents_online=True,  # availability arrives with routing (issue 5); until then someone is "there"
+    )
+
+
+@router.get("/conversations")
+async def conversations(actor: CurrentVisitor, ctx: Ctx) -> ConversationList:
+    return ConversationList(items=await _briefs(ctx, actor))
+
+
+@router.get("/conversations/{conversation_id}/messages")
+async def messages(
+    conversation_id: str,
+    actor: CurrentVisitor,
+    ctx: Ctx,
+    after_seq: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> MessagePage:
+    rows = await messages_page(ctx.db, actor, conversation_id, after_seq=after_seq, limit=limit)
+    return MessagePage(items=[message_data(m) for m in rows])
+
+
+class VisitorMessageIn(Body):
+    body: str = Field(max_length=BODY_MAX_CHARS * 2, description=f"1-{BODY_MAX_CHARS} characters after trimming")
+    client_ref: str = Field(description="your id for this message (a UUID); resending it is safe")
+    conversation_id: str | None = None
+
+
+@router.post("/messages", status_code=201)
+async def post_message(body: VisitorMessageIn, actor: CurrentVisitor, ctx: Ctx, response: Response) -> MessageData:
+    new = NewMessage(body=body.body, client_ref=body.client_ref, conversation_id=body.conversation_id)
+    result = await send_message(ctx, actor, new)
+    if result.duplicate:
+        response.status_code = 200
+    return message_data(result.message)

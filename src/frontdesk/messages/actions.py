@@ -1,0 +1,171 @@
+"""Sending messages: the hot path of the product.
+
+``send_message`` checks, stores and numbers the message in one transaction and only
+then publishes it; the caller acknowledges after it returns, so an acknowledged message
+is always on disk. A repeated ``client_ref`` returns the stored message instead of a
+second copy, which makes client retries after a lost connection safe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.actors import Actor, AgentActor, VisitorActor
+from frontdesk.agents.models import Agent
+from frontdesk.clock import utcnow
+from frontdesk.contacts.models import Contact
+from frontdesk.context import Context
+from frontdesk.conversations import events as conversation_events
+from frontdesk.conversations.models import Conversation, Status
+from frontdesk.conversations.queries import conversation_for
+from frontdesk.errors import Conflict, Forbidden, Invalid
+from frontdesk.events import Author, Event
+from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message
+from frontdesk.validation import check_text
+
+_CLIENT_REF = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    body: str
+    client_ref: str | None = None
+    conversation_id: str | None = None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message: Message
+    duplicate: bool
+
+
+def append_message(
+    session: AsyncSession,
+    conversation: Conversation,
+    author: Author,
+    body: str,
+    *,
+    private: bool = False,
+    client_ref: str | None = None,
+    system: dict[str, Any] | None = None,
+) -> Message:
+    """Number and add an entry to a conversation whose row the caller has locked."""
+    conversation.last_seq += 1
+    conversation.last_activity_at = utcnow()
+    message = Message(
+        workspace_id=conversation.workspace_id,
+        conversation_id=conversation.id,
+        seq=conversation.last_seq,
+        author_type=author.type,
+        author_id=author.id,
+        author_name=author.name,
+        body=body,
+        private=private,
+        client_ref=client_ref,
+        system=system,
+        created_at=conversation.last_activity_at,
+    )
+    session.add(message)
+    return message
+
+
+def author_of(actor: Actor) -> Author:
+    if isinstance(actor, AgentActor):
+        return Author(type=AuthorType.AGENT.value, id=actor.agent_id, name=actor.name)
+    return Author(type=AuthorType.VISITOR.value, id=actor.contact_id, name=actor.name)
+
+
+async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResult:
+    body = check_text("body", new.body, max_chars=BODY_MAX_CHARS)
+    _check_request(actor, new)
+    try:
+        async with ctx.db.transaction() as session:
+            if new.client_ref and (earlier := await _sent_before(session, actor, new.client_ref)):
+                return SendResult(earlier, duplicate=True)
+            message, events = await _store(session, actor, new, body)
+    except IntegrityError:
+        # Two retries of one send raced (PostgreSQL): the other one stored it.
+        if new.client_ref:
+            async with ctx.db.reader() as session:
+                if earlier := await _sent_before(session, actor, new.client_ref):
+                    return SendResult(earlier, duplicate=True)
+        raise
+    await ctx.publish(events)
+    return SendResult(message, duplicate=False)
+
+
+def _check_request(actor: Actor, new: NewMessage) -> None:
+    if new.client_ref is not None and not _CLIENT_REF.match(new.client_ref):
+        raise Invalid('"client_ref" must be 8-64 letters, digits or "-_.:" (a UUID is ideal)', field="client_ref")
+    if isinstance(actor, VisitorActor) and new.private:
+        raise Forbidden("visitors cannot write private notes", field="private")
+    if isinstance(actor, AgentActor) and not new.conversation_id:
+        raise Invalid('"conversation_id" is required', field="conversation_id")
+
+
+async def _sent_before(session: AsyncSession, actor: Actor, client_ref: str) -> Message | None:
+    earlier = await session.scalar(
+        select(Message).where(Message.workspace_id == actor.workspace_id, Message.client_ref == client_ref)
+    )
+    if earlier is not None and earlier.author_id != author_of(actor).id:
+        raise Conflict("this client_ref was already used for another author's message", field="client_ref")
+    return earlier
+
+
+async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str) -> tuple[Message, list[Event]]:
+    conversation, created = await _target(session, actor, new.conversation_id)
+    changed = []
+    if isinstance(actor, AgentActor) and not new.private and conversation.assignee_id is None:
+        conversation.assignee_id = actor.agent_id  # the agent who answers owns the chat
+        changed.append("assignee")
+    if isinstance(actor, VisitorActor) and conversation.status != Status.OPEN:
+        conversation.status = Status.OPEN.value  # the visitor wrote again: it needs an answer
+        conversation.resolved_at = None
+        changed.append("status")
+    message = append_message(
+        session, conversation, author_of(actor), body, private=new.private, client_ref=new.client_ref
+    )
+    await session.flush()
+    contact = await session.get_one(Contact, conversation.contact_id)
+    assignee = await session.get(Agent, conversation.assignee_id) if conversation.assignee_id else None
+    events = []
+    if created:
+        events.append(conversation_events.conversation_created(conversation, contact, assignee, message))
+    events.append(conversation_events.message_created(message, contact.id))
+    if changed and not created:
+        events += conversation_events.conversation_updated(conversation, contact, assignee, message, changed)
+    return message, events
+
+
+async def _target(session: AsyncSession, actor: Actor, conversation_id: str | None) -> tuple[Conversation, bool]:
+    """The conversation to write to, locked; a visitor without one continues their open
+    conversation on this website or starts one."""
+    if conversation_id:
+        return await conversation_for(session, actor, conversation_id, lock=True), False
+    assert isinstance(actor, VisitorActor)  # agents were required to name one
+    ongoing = await session.scalar(
+        select(Conversation)
+        .where(
+            Conversation.contact_id == actor.contact_id,
+            Conversation.website_id == actor.website_id,
+            Conversation.status != Status.RESOLVED.value,
+        )
+        .order_by(Conversation.created_at.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if ongoing is not None:
+        return ongoing, False
+    conversation = Conversation(
+        workspace_id=actor.workspace_id, website_id=actor.website_id, contact_id=actor.contact_id
+    )
+    session.add(conversation)
+    await session.flush()
+    return conversation, True

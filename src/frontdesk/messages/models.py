@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from frontdesk.clock import utcnow
+from frontdesk.storage.base import Base, id_column
+
+# Long enough for a detailed support question with a pasted log excerpt; short enough
+# that one message cannot fill an agent's screen or the socket's frame limit (64 KiB).
+BODY_MAX_CHARS = 10_000
+
+
+class AuthorType(enum.StrEnum):
+    VISITOR = "visitor"
+    AGENT = "agent"
+    SYSTEM = "system"
+    BOT = "bot"
+
+
+class Message(Base):
+    """One numbered entry of a conversation: what someone said, or what happened."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
+        # A retried send carries the same client_ref: this makes the retry find the first.
+        UniqueConstraint("workspace_id", "client_ref", name="uq_messages_workspace_client_ref"),
+    )
+
+    id: Mapped[str] = id_column()
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    author_type: Mapped[str] = mapped_column(String(20))
+    author_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    # The name as it was when written: transcripts keep showing who said what.
+    author_name: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    private: Mapped[bool] = mapped_column(default=False)
+    client_ref: Mapped[str | None] = mapped_column(String(64), default=None)
+    system: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,18 @@
+"""Topic names: the fan-out units of the real-time bus. Every event names its audience
+with these; a socket subscribes to the topics of whoever it authenticated as."""
+
+from __future__ import annotations
+
+
+def workspace_agents(workspace_id: str) -> str:
+    """Everything agents of a workspace may see, private notes included."""
+    return f"workspace:{workspace_id}:agents"
+
+
+def visitor(contact_id: str) -> str:
+    """What one visitor may see: their own conversations, never private notes."""
+    return f"visitor:{contact_id}"
+
+
+def agent(agent_id: str) -> str:
+    return f"agent:{agent_id}"

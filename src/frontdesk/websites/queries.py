@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from frontdesk.storage.db import Database
+from frontdesk.websites.models import Website
+
+
+async def website_by_key(db: Database, widget_key: str) -> Website | None:
+    async with db.reader() as session:
+        return await session.scalar(select(Website).where(Website.widget_key == widget_key))
+
+
+async def first_website(db: Database) -> Website | None:
+    async with db.reader() as session:
+        return await session.scalar(select(Website).order_by(Website.created_at).limit(1))

@@ -1,0 +1,149 @@
+"""One client socket's outgoing side: a bounded queue and an ordered writer.
+
+Everything sent to a client (events, acks, errors) goes through one queue and one
+writer task, so frames never interleave and each conversation's events leave in ``seq``
+order. Events of a conversation the client tracks (it gave a cursor, or it is the
+visitor's own) are delivered exactly once and in order: an event at or below what was
+delivered is a duplicate and dropped; an event past a gap (it was published before an
+earlier one, by another request or node) first pulls the gap from the database, where
+it is already committed because ``seq`` is assigned under the conversation's row lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from frontdesk.actors import Actor, VisitorActor
+from frontdesk.context import Context
+from frontdesk.conversations.events import message_created
+from frontdesk.conversations.queries import conversation_for, visitor_conversations
+from frontdesk.errors import NotFound
+from frontdesk.messages.queries import messages_between
+from frontdesk.realtime.bus import BusMessage
+from frontdesk.ws.frames import encode
+
+log = logging.getLogger(__name__)
+
+# Frames waiting for a slow client. A chat burst is a few dozen frames; 256 absorbs a
+# busy console's spikes, and past it the client is far enough behind that replaying
+# from the database (after a 4008 close) is cheaper than buffering more in memory.
+QUEUE_FRAMES = 256
+CLOSE_TOO_SLOW = 4008
+
+
+@dataclass(frozen=True)
+class Replay:
+    """Send what the client missed in these conversations, then track them."""
+
+    cursors: dict[str, int]
+    all_of_visitor: bool = False
+    then_synced: bool = field(default=True)
+
+
+Item = BusMessage | bytes | Replay
+
+
+class Connection:
+    def __init__(
+        self,
+        ctx: Context,
+        actor: Actor,
+        send: Callable[[str], Awaitable[None]],
+        close: Callable[[int, str], Awaitable[None]],
+    ) -> None:
+        self.ctx = ctx
+        self.actor = actor
+        self._send = send
+        self._close = close
+        self._queue: asyncio.Queue[Item] = asyncio.Queue(QUEUE_FRAMES)
+        self._delivered: dict[str, int] = {}
+        self._closing = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.is_visitor = isinstance(actor, VisitorActor)
+
+    # Producers (called on the event loop, never block) --------------------------------
+    def on_bus(self, message: BusMessage) -> None:
+        if self._queue.full() and message.droppable:
+            return
+        self._put(message)
+
+    def frame(self, frame: dict[str, object]) -> None:
+        self._put(encode(frame))
+
+    def replay(self, replay: Replay) -> None:
+        self._put(replay)
+
+    def _put(self, item: Item) -> None:
+        if self._closing:
+            return
+        try:
+            self._queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self._closing = True
+            task = asyncio.create_task(self._close(CLOSE_TOO_SLOW, "too slow; reconnect and resume"))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    # The writer --------------------------------------------------------------------
+    async def run(self) -> None:
+        while True:
+            item = await self._queue.get()
+            if isinstance(item, bytes):
+                await self._send(item.decode())
+            elif isinstance(item, Replay):
+                await self._replay(item)
+            else:
+                await self._deliver(item)
+
+    async def _deliver(self, message: BusMessage) -> None:
+        conv, seq = message.conversation_id, message.seq
+        if conv is None or seq is None:
+            await self._send(message.frame.decode())
+            return
+        delivered = self._delivered.get(conv)
+        if delivered is None:
+            if not self.is_visitor:
+                await self._send(message.frame.decode())  # an untracked conversation: inbox news
+                return
+            delivered = 0  # a new conversation of this visitor's: theirs from the start
+        if seq <= delivered:
+            return
+        if seq > delivered + 1:
+            await self._send_stored(conv, delivered, seq)
+        await self._send(message.frame.decode())
+        self._delivered[conv] = seq
+
+    async def _send_stored(self, conversation_id: str, after: int, before: int) -> None:
+        rows = await messages_between(self.ctx.db, conversation_id, after, before, include_private=not self.is_visitor)
+        contact_id = self.actor.contact_id if isinstance(self.actor, VisitorActor) else ""
+        for row in rows:
+            await self._send(message_created(row, contact_id).frame().decode())
+
+    async def _replay(self, replay: Replay) -> None:
+        cursors = dict(replay.cursors)
+        if replay.all_of_visitor and isinstance(self.actor, VisitorActor):
+            for conversation in await visitor_conversations(self.ctx.db, self.actor):
+                cursors.setdefault(conversation.id, 0)
+        for conversation_id, cursor in cursors.items():
+            await self._replay_one(conversation_id, cursor)
+        if replay.then_synced:
+            await self._send(encode({"type": "synced"}).decode())
+
+    async def _replay_one(self, conversation_id: str, cursor: int) -> None:
+        async with self.ctx.db.reader() as session:
+            try:
+                conversation = await conversation_for(session, self.actor, conversation_id)
+            except NotFound as exc:
+                await self._send(
+                    encode({"type": "error", "code": exc.code, "message": exc.message, "field": "cursors"}).decode()
+                )
+                return
+            last_seq = conversation.last_seq
+        already = self._delivered.get(conversation_id, 0)
+        start = max(cursor, already) if conversation_id in self._delivered else cursor
+        if last_seq > start:
+            await self._send_stored(conversation_id, start, last_seq + 1)
+        self._delivered[conversation_id] = max(last_seq, already)
