@@ -44,7 +44,9 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     first: dict[str, Any] = exc.errors()[0]
     if first.get("type") == "json_invalid":
         return error_response(400, "bad_request", "the request body is not valid JSON")
-    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    loc = [str(part) for part in first.get("loc", ())]
+    if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+        loc = loc[1:]  # where it came from, not which field
     field = ".".join(loc) or None
     got = first.get("input")
     detail = first.get("msg", "is invalid").removeprefix("Value error, ")

@@ -1,0 +1,117 @@
+"""A real ``frontdesk serve`` process for end-to-end tests, on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from frontdesk.contacts.tokens import VisitorTokens
+from frontdesk.context import Context
+from frontdesk.realtime.memory import MemoryBus
+from frontdesk.settings import Settings
+from frontdesk.storage.db import Database
+
+BIN = Path(sys.executable).parent / "frontdesk"
+SECRET = "e2e-secret-key"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, var_dir: Path, database_url: str | None = None, redis_url: str = "") -> None:
+        self.var_dir = var_dir
+        self.database_url = database_url or f"sqlite+aiosqlite:///{var_dir / 'frontdesk.db'}"
+        self.redis_url = redis_url
+        self.port = free_port()
+        self.proc: subprocess.Popen[str] | None = None
+        self.output: list[str] = []
+        self.owner_email = ""
+        self.owner_password = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(FRONTDESK_VAR_DIR=str(self.var_dir), FRONTDESK_DATABASE_URL=self.database_url,
+                   FRONTDESK_SECRET_KEY=SECRET, FRONTDESK_REDIS_URL=self.redis_url, FRONTDESK_LOG_LEVEL="warning")
+        return env
+
+    def start(self, timeout: float = 30) -> Server:
+        self.proc = subprocess.Popen([str(BIN), "serve", "--port", str(self.port)], env=self.env(),
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._pump, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited:\n" + "".join(self.output))
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start:\n" + "".join(self.output))
+        for line in self.output:
+            if m := re.search(r"Login:\s+(\S+) / (\S+)", line):
+                self.owner_email, self.owner_password = m.group(1), m.group(2)
+        return self
+
+    def _pump(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.output.append(line)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as when a machine loses power or the OOM killer strikes."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def context(self) -> Context:
+        """Direct access to the server's database, for setting up data the API has no call for yet."""
+        settings = Settings(database_url=self.database_url, var_dir=self.var_dir, secret_key=SECRET)
+        return Context(db=Database(self.database_url), bus=MemoryBus(), settings=settings,
+                       visitor_tokens=VisitorTokens(SECRET))
+
+    @contextmanager
+    def login(self, email: str | None = None, password: str | None = None) -> Iterator[httpx.Client]:
+        """An HTTP client logged into the console (the owner unless told otherwise)."""
+        with httpx.Client(base_url=self.url, timeout=10, headers={"Origin": self.url}) as client:
+            response = client.post("/api/v1/auth/login", json={"email": email or self.owner_email,
+                                                               "password": password or self.owner_password})
+            response.raise_for_status()
+            yield client
+
+    def widget_key(self) -> str:
+        with self.login() as client:
+            return str(client.get("/api/v1/me").json()["websites"][0]["widget_key"])
+
