@@ -18,7 +18,11 @@ OUT = Path(__file__).resolve().parent.parent / "frontend" / "shared" / "events.g
 # Python names that read better without their suffix on the client.
 RENAMED = {"MessageData": "Message", "ConversationData": "Conversation"}
 SHARED: list[type[BaseModel]] = [
-    events.Author, events.MessageData, events.ContactSummary, events.AgentSummary, events.ConversationData,
+    events.Author,
+    events.MessageData,
+    events.ContactSummary,
+    events.AgentSummary,
+    events.ConversationData,
 ]
 
 
@@ -39,7 +43,8 @@ def ts_type(schema: dict[str, Any]) -> str:
     if kind == "array":
         return f"{ts_type(schema['items'])}[]"
     if kind == "object":
-        return f"Record<string, {ts_type(schema['additionalProperties']) if isinstance(schema.get('additionalProperties'), dict) and schema['additionalProperties'] else 'unknown'}>"
+        values = schema.get("additionalProperties")
+        return f"Record<string, {ts_type(values) if isinstance(values, dict) and values else 'unknown'}>"
     return {"string": "string", "integer": "number", "number": "number", "boolean": "boolean", "null": "null"}.get(
         kind or "", "unknown"
     )

@@ -40,9 +40,8 @@ def database_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 async def ctx(database_url: str, tmp_path: Path) -> AsyncIterator[Context]:
     settings = Settings(database_url=database_url, var_dir=tmp_path, secret_key="test-secret")
-    context = Context(db=Database(database_url), bus=MemoryBus(), settings=settings,
-                      visitor_tokens=VisitorTokens("test-secret"))
+    context = Context(
+        db=Database(database_url), bus=MemoryBus(), settings=settings, visitor_tokens=VisitorTokens("test-secret")
+    )
     yield context
     await context.db.dispose()
-
-

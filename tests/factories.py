@@ -34,21 +34,31 @@ async def make_team(ctx: Context, name: str = "Acme") -> Team:
 
 async def make_agent(ctx: Context, workspace_id: str, role: Role = Role.AGENT, name: str = "Grace") -> AgentActor:
     email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.com"
-    agent = await create_agent(ctx, NewAgent(workspace_id=workspace_id, email=email, name=name, role=role,
-                                             password=PASSWORD))
+    agent = await create_agent(
+        ctx, NewAgent(workspace_id=workspace_id, email=email, name=name, role=role, password=PASSWORD)
+    )
     return actor_for(agent)
 
 
 async def make_visitor(ctx: Context, website: Website) -> tuple[VisitorActor, str]:
     started = await start_visitor_session(ctx, website.widget_key, None)
     contact = started.contact
-    actor = VisitorActor(workspace_id=contact.workspace_id, website_id=website.id, contact_id=contact.id,
-                         name=contact.name)
+    actor = VisitorActor(
+        workspace_id=contact.workspace_id, website_id=website.id, contact_id=contact.id, name=contact.name
+    )
     return actor, started.token
 
 
-async def say(ctx: Context, actor: VisitorActor | AgentActor, body: str, conversation_id: str | None = None,
-              *, private: bool = False, client_ref: str | None = None) -> Message:
-    new = NewMessage(body=body, conversation_id=conversation_id, private=private,
-                     client_ref=client_ref or uuid.uuid4().hex)
+async def say(
+    ctx: Context,
+    actor: VisitorActor | AgentActor,
+    body: str,
+    conversation_id: str | None = None,
+    *,
+    private: bool = False,
+    client_ref: str | None = None,
+) -> Message:
+    new = NewMessage(
+        body=body, conversation_id=conversation_id, private=private, client_ref=client_ref or uuid.uuid4().hex
+    )
     return (await send_message(ctx, actor, new)).message

@@ -53,13 +53,23 @@ class Server:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update(FRONTDESK_VAR_DIR=str(self.var_dir), FRONTDESK_DATABASE_URL=self.database_url,
-                   FRONTDESK_SECRET_KEY=SECRET, FRONTDESK_REDIS_URL=self.redis_url, FRONTDESK_LOG_LEVEL="warning")
+        env.update(
+            FRONTDESK_VAR_DIR=str(self.var_dir),
+            FRONTDESK_DATABASE_URL=self.database_url,
+            FRONTDESK_SECRET_KEY=SECRET,
+            FRONTDESK_REDIS_URL=self.redis_url,
+            FRONTDESK_LOG_LEVEL="warning",
+        )
         return env
 
     def start(self, timeout: float = 30) -> Server:
-        self.proc = subprocess.Popen([str(BIN), "serve", "--port", str(self.port)], env=self.env(),
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(
+            [str(BIN), "serve", "--port", str(self.port)],
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         threading.Thread(target=self._pump, daemon=True).start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -99,19 +109,21 @@ class Server:
     def context(self) -> Context:
         """Direct access to the server's database, for setting up data the API has no call for yet."""
         settings = Settings(database_url=self.database_url, var_dir=self.var_dir, secret_key=SECRET)
-        return Context(db=Database(self.database_url), bus=MemoryBus(), settings=settings,
-                       visitor_tokens=VisitorTokens(SECRET))
+        return Context(
+            db=Database(self.database_url), bus=MemoryBus(), settings=settings, visitor_tokens=VisitorTokens(SECRET)
+        )
 
     @contextmanager
     def login(self, email: str | None = None, password: str | None = None) -> Iterator[httpx.Client]:
         """An HTTP client logged into the console (the owner unless told otherwise)."""
         with httpx.Client(base_url=self.url, timeout=10, headers={"Origin": self.url}) as client:
-            response = client.post("/api/v1/auth/login", json={"email": email or self.owner_email,
-                                                               "password": password or self.owner_password})
+            response = client.post(
+                "/api/v1/auth/login",
+                json={"email": email or self.owner_email, "password": password or self.owner_password},
+            )
             response.raise_for_status()
             yield client
 
     def widget_key(self) -> str:
         with self.login() as client:
             return str(client.get("/api/v1/me").json()["websites"][0]["widget_key"])
-

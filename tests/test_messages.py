@@ -49,7 +49,9 @@ async def test_resending_a_client_ref_returns_the_first_message(ctx: Context) ->
     assert not first.duplicate and second.duplicate
     assert second.message.id == first.message.id
     async with ctx.db.reader() as session:
-        count = await session.scalar(select(func.count()).where(Message.conversation_id == first.message.conversation_id))
+        count = await session.scalar(
+            select(func.count()).where(Message.conversation_id == first.message.conversation_id)
+        )
     assert count == 1
 
 
@@ -171,9 +173,11 @@ async def test_assigning_to_an_agent_of_another_workspace_is_refused(ctx: Contex
     visitor, _ = await make_visitor(ctx, acme.website)
     first = await say(ctx, visitor, "hi")
     with pytest.raises(NotFound, match="no agent"):
-        await update_conversation(ctx, acme.owner, first.conversation_id,
-                                  ConversationChanges(assignee_id=other.owner.agent_id))
+        await update_conversation(
+            ctx, acme.owner, first.conversation_id, ConversationChanges(assignee_id=other.owner.agent_id)
+        )
     grace = await make_agent(ctx, acme.workspace_id, name="Grace")
-    updated = await update_conversation(ctx, acme.owner, first.conversation_id,
-                                        ConversationChanges(assignee_id=grace.agent_id))
+    updated = await update_conversation(
+        ctx, acme.owner, first.conversation_id, ConversationChanges(assignee_id=grace.agent_id)
+    )
     assert updated.assignee is not None and updated.assignee.name == "Grace"

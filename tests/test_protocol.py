@@ -37,8 +37,9 @@ def owner_cookie(server: Server) -> str:
     return session_cookie(server)
 
 
-async def test_reconnect_replays_exactly_the_missed_messages_once(server: Server, widget_key: str,
-                                                                  owner_cookie: str) -> None:
+async def test_reconnect_replays_exactly_the_missed_messages_once(
+    server: Server, widget_key: str, owner_cookie: str
+) -> None:
     token = await visitor_token(server, widget_key)
     vis, _ = await visitor(server, token)
     ack = await vis.say("Hi, I need help with my order")
@@ -87,7 +88,9 @@ async def test_resending_a_client_ref_after_reconnect_stores_one_message(server:
     assert second["duplicate"] is True and first["duplicate"] is False
     assert second["message"]["id"] == first["message"]["id"]
     async with httpx.AsyncClient(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as http:
-        history = (await http.get(f"/api/v1/widget/conversations/{first['message']['conversation_id']}/messages")).json()
+        history = (
+            await http.get(f"/api/v1/widget/conversations/{first['message']['conversation_id']}/messages")
+        ).json()
     assert [m["body"] for m in history["items"]].count("sent twice") == 1
     await vis.close()
 
@@ -149,8 +152,9 @@ async def test_a_visitor_cannot_read_or_write_another_visitors_conversation(serv
     assert not messages_in(await eve.quiet(0.5))
     async with httpx.AsyncClient(base_url=server.url, headers={"Authorization": f"Bearer {eve_token}"}) as http:
         assert (await http.get(f"/api/v1/widget/conversations/{conv}/messages")).status_code == 404
-        forged = await http.post("/api/v1/widget/messages",
-                                 json={"client_ref": str(uuid.uuid4()), "body": "x", "conversation_id": conv})
+        forged = await http.post(
+            "/api/v1/widget/messages", json={"client_ref": str(uuid.uuid4()), "body": "x", "conversation_id": conv}
+        )
         assert forged.status_code == 404
     await ada.close()
     await eve.close()
@@ -165,8 +169,9 @@ async def test_a_bad_visitor_token_is_refused(server: Server) -> None:
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
 
 
-async def test_an_agent_of_another_workspace_hears_and_reaches_nothing(server: Server, widget_key: str,
-                                                                       owner_cookie: str) -> None:
+async def test_an_agent_of_another_workspace_hears_and_reaches_nothing(
+    server: Server, widget_key: str, owner_cookie: str
+) -> None:
     ctx = server.context()
     other = await make_team(ctx, "Other Inc")
     async with ctx.db.reader() as session:
@@ -226,8 +231,9 @@ async def test_agents_see_visitor_typing_and_read_receipts(server: Server, widge
     await asyncio.gather(console.close(), vis.close())
 
 
-async def test_a_private_note_never_reaches_the_visitors_socket(server: Server, widget_key: str,
-                                                                owner_cookie: str) -> None:
+async def test_a_private_note_never_reaches_the_visitors_socket(
+    server: Server, widget_key: str, owner_cookie: str
+) -> None:
     vis, _ = await visitor(server, await visitor_token(server, widget_key))
     sent = await vis.say("hello")
     conv = sent["message"]["conversation_id"]

@@ -30,8 +30,11 @@ def start_chat(server: Server, body: str = "Hello from the widget") -> tuple[str
     key = server.widget_key()
     with httpx.Client(base_url=server.url) as http:
         token = http.post("/api/v1/widget/session", json={"website_key": key}).json()["token"]
-        sent = http.post("/api/v1/widget/messages", headers={"Authorization": f"Bearer {token}"},
-                         json={"client_ref": str(uuid.uuid4()), "body": body})
+        sent = http.post(
+            "/api/v1/widget/messages",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"client_ref": str(uuid.uuid4()), "body": body},
+        )
         assert sent.status_code == 201
         return token, sent.json()
 
@@ -102,8 +105,10 @@ def test_contacts_list_and_edit(server: Server, owner: httpx.Client) -> None:
     _, sent = start_chat(server)
     conv = owner.get(f"/api/v1/conversations/{sent['conversation_id']}").json()
     contact_id = conv["contact"]["id"]
-    updated = owner.patch(f"/api/v1/contacts/{contact_id}",
-                          json={"name": "Ada Lovelace", "email": "ada@example.com", "custom_attributes": {"plan": "pro"}})
+    updated = owner.patch(
+        f"/api/v1/contacts/{contact_id}",
+        json={"name": "Ada Lovelace", "email": "ada@example.com", "custom_attributes": {"plan": "pro"}},
+    )
     assert updated.status_code == 200
     assert owner.get("/api/v1/contacts", params={"q": "lovelace"}).json()["items"][0]["id"] == contact_id
     merged = owner.patch(f"/api/v1/contacts/{contact_id}", json={"custom_attributes": {"seats": 5}}).json()
@@ -123,11 +128,15 @@ def test_bad_requests_name_what_was_wrong(server: Server, owner: httpx.Client) -
     assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "bodyy"
     status = owner.patch(f"/api/v1/conversations/{conv}", json={"status": "closed"})
     assert status.status_code == 422 and status.json()["error"]["field"] == "status"
-    not_json = owner.post(f"/api/v1/conversations/{conv}/messages", content=b"{oops",
-                          headers={"Content-Type": "application/json"})
+    not_json = owner.post(
+        f"/api/v1/conversations/{conv}/messages", content=b"{oops", headers={"Content-Type": "application/json"}
+    )
     assert (not_json.status_code, not_json.json()["error"]["code"]) == (400, "bad_request")
-    huge = owner.post(f"/api/v1/conversations/{conv}/messages", content=b"x" * (2 * 1024 * 1024),
-                      headers={"Content-Type": "application/json"})
+    huge = owner.post(
+        f"/api/v1/conversations/{conv}/messages",
+        content=b"x" * (2 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+    )
     assert (huge.status_code, huge.json()["error"]["code"]) == (413, "too_large")
     limit = owner.get("/api/v1/conversations", params={"limit": 1000})
     assert limit.status_code == 422 and limit.json()["error"]["field"] == "limit"
@@ -138,8 +147,11 @@ def test_bad_requests_name_what_was_wrong(server: Server, owner: httpx.Client) -
 def test_cookie_requests_from_another_site_are_refused(server: Server) -> None:
     _, sent = start_chat(server)
     with server.login() as http:
-        forged = http.patch(f"/api/v1/conversations/{sent['conversation_id']}", json={"status": "resolved"},
-                            headers={"Origin": "https://evil.example"})
+        forged = http.patch(
+            f"/api/v1/conversations/{sent['conversation_id']}",
+            json={"status": "resolved"},
+            headers={"Origin": "https://evil.example"},
+        )
         assert forged.status_code == 403
         assert http.get(f"/api/v1/conversations/{sent['conversation_id']}").json()["status"] == "open"
 

@@ -10,7 +10,9 @@ from tests.wsclient import agent, messages_in, session_cookie, visitor, visitor_
 pytestmark = pytest.mark.xdist_group("server")
 
 
-async def test_acknowledged_messages_survive_sigkill_and_clients_resume(tmp_path_factory: pytest.TempPathFactory) -> None:
+async def test_acknowledged_messages_survive_sigkill_and_clients_resume(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     var = tmp_path_factory.mktemp("restart")
     server = Server(var).start()
     key = server.widget_key()

@@ -46,8 +46,9 @@ class Client:
         _, replay = await self.until("synced")
         return replay
 
-    async def say(self, body: str, conversation_id: str | None = None, client_ref: str | None = None,
-                  **extra: Any) -> dict[str, Any]:
+    async def say(
+        self, body: str, conversation_id: str | None = None, client_ref: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
         ref = client_ref or str(uuid.uuid4())
         frame = {"type": "send", "client_ref": ref, "body": body, **extra}
         if conversation_id:
@@ -82,7 +83,9 @@ async def visitor_token(server: Server, widget_key: str, token: str | None = Non
         return str(response.json()["token"])
 
 
-async def visitor(server: Server, token: str, cursors: dict[str, int] | None = None) -> tuple[Client, list[dict[str, Any]]]:
+async def visitor(
+    server: Server, token: str, cursors: dict[str, int] | None = None
+) -> tuple[Client, list[dict[str, Any]]]:
     client = await Client.open(server.ws_url + "/ws/visitor", {"token": token, "cursors": cursors or {}})
     return client, await client.synced()
 
@@ -92,8 +95,9 @@ def session_cookie(server: Server, email: str | None = None, password: str | Non
         return str(http.cookies["frontdesk_session"])
 
 
-async def agent(server: Server, cookie: str, cursors: dict[str, int] | None = None,
-                origin: str | None = None) -> tuple[Client, list[dict[str, Any]]]:
+async def agent(
+    server: Server, cookie: str, cursors: dict[str, int] | None = None, origin: str | None = None
+) -> tuple[Client, list[dict[str, Any]]]:
     headers = {"Cookie": f"frontdesk_session={cookie}", "Origin": origin or server.url}
     client = await Client.open(server.ws_url + "/ws/agent", {"cursors": cursors or {}}, headers)
     return client, await client.synced()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-API_TOKEN_PREFIX = "fd_"
+API_TOKEN_PREFIX = "fd_"  # noqa: S105 - a public prefix that makes leaked tokens greppable, not a secret
 
 
 def new_secret(prefix: str = "") -> str:

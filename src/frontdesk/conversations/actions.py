@@ -142,7 +142,7 @@ async def mark_read(ctx: Context, actor: Actor, conversation_id: str, seq: int) 
 async def set_typing(ctx: Context, actor: Actor, conversation_id: str, contact_id: str, typing: bool) -> None:
     """Tell the other side someone is typing. Not stored; the caller has checked access
     (the gateway caches it, as typing frames come several times a second)."""
-    topics = (workspace_agents(actor.workspace_id),)
+    topics: tuple[str, ...] = (workspace_agents(actor.workspace_id),)
     if isinstance(actor, AgentActor):
         topics += (visitor(contact_id),)
     name = EventName.TYPING_STARTED if typing else EventName.TYPING_STOPPED

@@ -20,7 +20,7 @@ from frontdesk.topics import visitor, workspace_agents
 
 
 def message_created(message: Message, contact_id: str) -> Event:
-    topics = (workspace_agents(message.workspace_id),)
+    topics: tuple[str, ...] = (workspace_agents(message.workspace_id),)
     if not message.private:
         topics += (visitor(contact_id),)
     return Event(

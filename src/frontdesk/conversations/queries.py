@@ -20,7 +20,7 @@ from frontdesk.messages.models import Message
 from frontdesk.storage.db import Database
 
 
-def scoped(actor: Actor) -> Select[tuple[Conversation]]:
+def scoped(actor: Actor) -> Select[Conversation]:
     """Conversations the actor may reach: their workspace's, or a visitor's own."""
     query = select(Conversation).where(Conversation.workspace_id == actor.workspace_id)
     if isinstance(actor, VisitorActor):

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from frontdesk.actors import Actor, VisitorActor
 from frontdesk.context import Context
@@ -51,8 +52,8 @@ class Connection:
         self,
         ctx: Context,
         actor: Actor,
-        send: Callable[[str], Awaitable[None]],
-        close: Callable[[int, str], Awaitable[None]],
+        send: Callable[[str], Coroutine[Any, Any, None]],
+        close: Callable[[int, str], Coroutine[Any, Any, None]],
     ) -> None:
         self.ctx = ctx
         self.actor = actor

@@ -5,7 +5,9 @@ Handlers here only parse and call actions (docs/protocol.md has every frame)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import MutableMapping
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
@@ -175,7 +177,7 @@ class FrameHandler:
         self.conn = conn
         self._contact_of: dict[str, str] = {}  # conversations this socket may type in
 
-    async def handle(self, raw: dict[str, Any]) -> None:
+    async def handle(self, raw: MutableMapping[str, Any]) -> None:
         try:
             frame = parse(_text_of(raw))
             await self._dispatch(frame)
@@ -230,7 +232,7 @@ class FrameHandler:
         return self._contact_of[conversation_id]
 
 
-def _text_of(raw: dict[str, Any]) -> str:
+def _text_of(raw: MutableMapping[str, Any]) -> str:
     text = raw.get("text")
     if text is None:
         raise FrameError("bad_frame", "binary frames are not part of the protocol; send JSON text")
@@ -253,7 +255,5 @@ def _session(actor: Actor) -> dict[str, str]:
 
 
 async def _send(websocket: WebSocket, frame: dict[str, Any]) -> None:
-    try:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):  # the client left first
         await websocket.send_json(frame)
-    except (WebSocketDisconnect, RuntimeError):
-        pass

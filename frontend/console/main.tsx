@@ -1,0 +1,17 @@
+import { render } from "preact";
+import { App } from "./components/App";
+import { SessionContext } from "./hooks";
+import { ConsoleSession } from "./session";
+import "./styles.css";
+
+const session = new ConsoleSession();
+const root = document.getElementById("app");
+if (root !== null) {
+  render(
+    <SessionContext.Provider value={session}>
+      <App />
+    </SessionContext.Provider>,
+    root,
+  );
+}
+void session.boot();

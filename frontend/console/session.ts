@@ -1,0 +1,234 @@
+/**
+ * What the console does: logging in and out, the agent socket, and the user's actions.
+ * Socket events reach the store through one table of handlers (`events`).
+ */
+import { ProtocolClient, type EventHandlers } from "../shared/client";
+import type { Author, Conversation } from "../shared/events.gen";
+import { ApiError, socketUrl } from "../shared/http";
+import { addMessages, addPending, failPending, lastSeqOf } from "../shared/thread";
+import { TYPING_SHOWN_MS, TypingNotifier } from "../shared/typing";
+import { api } from "./api";
+import * as route from "./route";
+import {
+  createConsoleStore,
+  INITIAL_STATE,
+  markRead,
+  receiveMessage,
+  updateContact,
+  updateThread,
+  upsertConversations,
+  type ConsoleStore,
+} from "./state";
+
+export class ConsoleSession {
+  readonly store: ConsoleStore = createConsoleStore();
+  private client: ProtocolClient | null = null;
+  private readonly readSent = new Map<string, number>();
+  private readonly pendingConversation = new Map<string, string>();
+  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly typingNotifier = new TypingNotifier((id, state) => this.client?.typing(id, state));
+  private syncedBefore = false;
+
+  constructor() {
+    this.store.subscribe(() => this.reportRead());
+    window.addEventListener("popstate", () => this.select(route.current(), { push: false }));
+    window.addEventListener("online", () => this.client?.reconnectNow());
+    document.addEventListener("visibilitychange", () => this.reportRead());
+  }
+
+  /** On page load: already logged in (a valid cookie) or not. */
+  async boot(): Promise<void> {
+    try {
+      await this.enter();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.setAnonymous();
+      else this.notify(error);
+    }
+  }
+
+  /** Throws ApiError with the server's message when the login is refused. */
+  async login(email: string, password: string): Promise<void> {
+    await api.login(email, password);
+    await this.enter();
+  }
+
+  async logout(): Promise<void> {
+    this.typingNotifier.stop();
+    try {
+      await api.logout();
+    } finally {
+      this.setAnonymous();
+    }
+  }
+
+  private async enter(): Promise<void> {
+    const me = await api.me();
+    this.store.update((s) => ({ ...s, auth: "ready", me, notice: null }));
+    this.connect();
+    await this.refreshInbox();
+    const selected = route.current();
+    if (selected !== null) await this.select(selected, { push: false });
+  }
+
+  private setAnonymous(): void {
+    this.client?.stop();
+    this.client = null;
+    this.syncedBefore = false;
+    this.readSent.clear();
+    this.store.update(() => ({ ...INITIAL_STATE, auth: "anonymous" }));
+  }
+
+  private connect(): void {
+    this.client?.stop();
+    const client = new ProtocolClient({
+      url: socketUrl(location.href, "/ws/agent"),
+      events: this.events,
+      onAck: ({ message }) => this.store.update((s) => receiveMessage(s, message)),
+      onSendFailed: (ref, error) => {
+        const id = this.pendingConversation.get(ref);
+        if (id !== undefined) this.store.update((s) => updateThread(s, id, (t) => failPending(t, ref, error.message)));
+      },
+      onError: (error) => this.store.update((s) => ({ ...s, notice: error.message })),
+      onState: (connection) => this.store.update((s) => ({ ...s, connection })),
+      onSynced: () => this.onSynced(),
+      onUnauthorized: () => this.setAnonymous(),
+    });
+    this.client = client;
+    client.start();
+  }
+
+  /** The events an agent receives, and what each does to the store. */
+  private readonly events: EventHandlers = {
+    "conversation.created": ({ conversation }) => this.store.update((s) => upsertConversations(s, [conversation])),
+    "conversation.updated": ({ conversation }) => this.store.update((s) => upsertConversations(s, [conversation])),
+    "message.created": ({ message }) => {
+      this.store.update((s) => receiveMessage(s, message));
+      if (this.store.get().conversations[message.conversation_id] === undefined) {
+        void this.fetchConversation(message.conversation_id);
+      }
+    },
+    "conversation.read": ({ conversation_id, reader, seq }) =>
+      this.store.update((s) => markRead(s, conversation_id, reader, seq)),
+    "typing.started": ({ conversation_id, author }) => this.showTyping(conversation_id, author),
+    "typing.stopped": ({ conversation_id }) => this.showTyping(conversation_id, undefined),
+    "contact.updated": ({ contact }) => this.store.update((s) => updateContact(s, contact)),
+  };
+
+  /** After a reconnect, conversations created meanwhile are only in the REST list. */
+  private onSynced(): void {
+    this.readSent.clear();
+    this.reportRead();
+    if (this.syncedBefore) void this.refreshInbox();
+    this.syncedBefore = true;
+  }
+
+  private async refreshInbox(): Promise<void> {
+    const list = await api.openConversations();
+    this.store.update((s) => upsertConversations(s, list));
+  }
+
+  private async fetchConversation(id: string): Promise<void> {
+    const conversation = await api.conversation(id).catch(() => null);
+    if (conversation !== null) this.store.update((s) => upsertConversations(s, [conversation]));
+  }
+
+  async select(id: string | null, { push = true } = {}): Promise<void> {
+    if (id === this.store.get().selectedId) return;
+    this.typingNotifier.stop();
+    this.store.update((s) => ({ ...s, selectedId: id }));
+    if (push) route.go(id);
+    if (id === null || this.store.get().threads[id] !== undefined) return;
+    // An empty thread first, so live messages that arrive while the history loads are kept.
+    this.store.update((s) => updateThread(s, id, (t) => t));
+    try {
+      if (this.store.get().conversations[id] === undefined) await this.fetchConversation(id);
+      const messages = await api.messages(id);
+      this.store.update((s) => updateThread(s, id, (t) => addMessages(t, messages)));
+      const thread = this.store.get().threads[id];
+      if (thread !== undefined) this.client?.cursors.advance(id, lastSeqOf(thread, id));
+    } catch (error) {
+      this.store.update((s) => ({ ...s, threads: withoutKey(s.threads, id) }));
+      this.notify(error);
+    }
+  }
+
+  send(conversationId: string, text: string, isPrivate: boolean): boolean {
+    const body = text.trim();
+    if (body === "" || this.client === null) return false;
+    this.typingNotifier.stop();
+    const clientRef = this.client.send(body, { conversationId, private: isPrivate });
+    this.pendingConversation.set(clientRef, conversationId);
+    const pending = {
+      client_ref: clientRef,
+      conversation_id: conversationId,
+      body,
+      private: isPrivate,
+      created_at: new Date().toISOString(),
+      state: "sending" as const,
+    };
+    this.store.update((s) => updateThread(s, conversationId, (t) => addPending(t, pending)));
+    return true;
+  }
+
+  typed(conversationId: string, text: string, isPrivate: boolean): void {
+    // A visitor sees agents typing: don't announce a private note.
+    if (isPrivate) this.typingNotifier.stop();
+    else this.typingNotifier.typed(conversationId, text);
+  }
+
+  resolve(id: string): Promise<void> {
+    return this.patch(id, { status: "resolved" });
+  }
+
+  reopen(id: string): Promise<void> {
+    return this.patch(id, { status: "open" });
+  }
+
+  assignToMe(id: string): Promise<void> {
+    const me = this.store.get().me;
+    return me === null ? Promise.resolve() : this.patch(id, { assignee_id: me.agent.id });
+  }
+
+  dismissNotice(): void {
+    this.store.update((s) => ({ ...s, notice: null }));
+  }
+
+  private async patch(id: string, change: Parameters<typeof api.updateConversation>[1]): Promise<void> {
+    try {
+      const conversation: Conversation = await api.updateConversation(id, change);
+      this.store.update((s) => upsertConversations(s, [conversation]));
+    } catch (error) {
+      this.notify(error);
+    }
+  }
+
+  private showTyping(conversationId: string, author: Author | undefined): void {
+    if (author !== undefined && author.type === "agent" && author.id === this.store.get().me?.agent.id) return;
+    clearTimeout(this.typingTimers.get(conversationId));
+    this.store.update((s) => ({ ...s, typing: { ...s.typing, [conversationId]: author } }));
+    if (author === undefined) return;
+    this.typingTimers.set(conversationId, setTimeout(() => this.showTyping(conversationId, undefined), TYPING_SHOWN_MS));
+  }
+
+  /** Tells the server the agent has seen the open conversation up to its last seq. */
+  private reportRead(): void {
+    const { selectedId, threads } = this.store.get();
+    const thread = selectedId === null ? undefined : threads[selectedId];
+    if (selectedId === null || thread === undefined || document.visibilityState === "hidden") return;
+    const seq = lastSeqOf(thread, selectedId);
+    if (seq === 0 || (this.readSent.get(selectedId) ?? 0) >= seq) return;
+    if (this.client?.read(selectedId, seq) === true) this.readSent.set(selectedId, seq);
+  }
+
+  private notify(error: unknown): void {
+    const notice = error instanceof ApiError ? error.message : "Something went wrong. Please try again.";
+    if (error instanceof ApiError && error.status === 401) return this.setAnonymous();
+    this.store.update((s) => ({ ...s, notice }));
+  }
+}
+
+function withoutKey<T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> {
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}

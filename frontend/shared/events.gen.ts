@@ -1,0 +1,86 @@
+// Generated from src/frontdesk/events.py by scripts/gen_ts_types.py — do not edit.
+
+export type AuthorType = "visitor" | "agent" | "system" | "bot";
+
+export interface Author {
+  type: AuthorType;
+  id: string | null;
+  name: string;
+}
+
+export interface Message {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  author: Author;
+  body: string;
+  private: boolean;
+  client_ref: string | null;
+  created_at: string;
+  system: Record<string, unknown> | null;
+}
+
+export interface ContactSummary {
+  id: string;
+  name: string;
+  email: string | null;
+}
+
+export interface AgentSummary {
+  id: string;
+  name: string;
+}
+
+export interface Conversation {
+  id: string;
+  website_id: string;
+  status: "open" | "pending" | "resolved";
+  assignee: AgentSummary | null;
+  contact: ContactSummary;
+  last_seq: number;
+  last_message: Message | null;
+  agent_last_read_seq: number;
+  contact_last_read_seq: number;
+  created_at: string;
+  last_activity_at: string;
+}
+
+export interface ConversationCreated {
+  conversation: Conversation;
+}
+
+export interface ConversationUpdated {
+  conversation: Conversation;
+  changed: string[];
+}
+
+export interface MessageCreated {
+  message: Message;
+}
+
+export interface ConversationRead {
+  conversation_id: string;
+  reader: "visitor" | "agent";
+  seq: number;
+}
+
+export interface Typing {
+  conversation_id: string;
+  author: Author;
+}
+
+export interface ContactUpdated {
+  contact: ContactSummary;
+}
+
+export interface EventDataMap {
+  "conversation.created": ConversationCreated;
+  "conversation.updated": ConversationUpdated;
+  "message.created": MessageCreated;
+  "conversation.read": ConversationRead;
+  "typing.started": Typing;
+  "typing.stopped": Typing;
+  "contact.updated": ContactUpdated;
+}
+
+export type EventName = keyof EventDataMap;

@@ -1,0 +1,73 @@
+"""A socket's writer delivers each tracked conversation's events once, in seq order,
+even when the bus hands them over out of order (two requests or nodes racing)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+
+from frontdesk.context import Context
+from frontdesk.conversations.events import message_created
+from frontdesk.messages.models import Message
+from frontdesk.messages.queries import messages_page
+from frontdesk.realtime.bus import BusMessage
+from frontdesk.ws.connection import Connection, Replay
+from tests.factories import make_team, make_visitor, say
+
+
+def bus_message(message: Message, contact_id: str) -> BusMessage:
+    event = message_created(message, contact_id)
+    return BusMessage(
+        frame=event.frame(), event=event.name.value, conversation_id=message.conversation_id, seq=message.seq
+    )
+
+
+async def test_out_of_order_and_repeated_events_leave_in_order_once(ctx: Context) -> None:
+    team = await make_team(ctx)
+    visitor, _ = await make_visitor(ctx, team.website)
+    first = await say(ctx, visitor, "one")
+    conv = first.conversation_id
+    sent: list[dict[str, object]] = []
+
+    async def send(text: str) -> None:
+        sent.append(orjson.loads(text))
+
+    async def close(code: int, reason: str) -> None:
+        raise AssertionError(f"closed {code} {reason}")
+
+    conn = Connection(ctx, team.owner, send, close)
+    writer = asyncio.create_task(conn.run())
+    conn.replay(Replay({conv: 1}))
+    second = await say(ctx, team.owner, "two", conv)
+    third = await say(ctx, visitor, "three", conv)
+    # The bus delivers 3 before 2, then 2 again, then 3 again.
+    for message in (third, second, second, third):
+        conn.on_bus(bus_message(message, visitor.contact_id))
+    await asyncio.sleep(0.3)
+    writer.cancel()
+
+    seqs = [f["seq"] for f in sent if f.get("event") == "message.created"]
+    assert seqs == [2, 3]
+    assert [m.seq for m in await messages_page(ctx.db, team.owner, conv)] == [1, 2, 3]
+
+
+async def test_a_full_queue_drops_typing_but_closes_for_messages(ctx: Context) -> None:
+    team = await make_team(ctx)
+    closed: list[int] = []
+
+    async def send(text: str) -> None:
+        await asyncio.sleep(3600)  # a client that never reads
+
+    async def close(code: int, reason: str) -> None:
+        closed.append(code)
+
+    conn = Connection(ctx, team.owner, send, close)
+    typing = BusMessage(frame=b"{}", event="typing.started", droppable=True)
+    for _ in range(1000):
+        conn.on_bus(typing)
+    await asyncio.sleep(0)
+    assert closed == []  # typing indicators are dropped, not fatal
+    conn.on_bus(BusMessage(frame=b"{}", event="message.created", conversation_id="c", seq=1))
+    await asyncio.sleep(0.05)
+    assert closed == [4008]  # the client must resume from the database
