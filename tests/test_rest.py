@@ -172,3 +172,23 @@ def test_openapi_document_and_docs_are_served(server: Server) -> None:
     spec = httpx.get(server.url + "/api/v1/openapi.json").json()
     assert "/api/v1/conversations/{conversation_id}/messages" in spec["paths"]
     assert httpx.get(server.url + "/api/v1/docs").status_code == 200
+
+
+def test_the_widget_api_answers_other_origins_but_the_console_api_does_not(server: Server) -> None:
+    preflight = httpx.options(
+        server.url + "/api/v1/widget/session",
+        headers={
+            "Origin": "https://shop.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == "*"
+    session = httpx.post(
+        server.url + "/api/v1/widget/session",
+        json={"website_key": server.widget_key()},
+        headers={"Origin": "https://shop.example"},
+    )
+    assert session.headers["access-control-allow-origin"] == "*"
+    console = httpx.get(server.url + "/api/v1/me", headers={"Origin": "https://shop.example"})
+    assert "access-control-allow-origin" not in console.headers

@@ -145,7 +145,7 @@ export class ConsoleSession {
       const messages = await api.messages(id);
       this.store.update((s) => updateThread(s, id, (t) => addMessages(t, messages)));
       const thread = this.store.get().threads[id];
-      if (thread !== undefined) this.client?.cursors.advance(id, lastSeqOf(thread, id));
+      if (thread !== undefined) this.client?.resume(id, lastSeqOf(thread, id));
     } catch (error) {
       this.store.update((s) => ({ ...s, threads: withoutKey(s.threads, id) }));
       this.notify(error);
@@ -217,7 +217,9 @@ export class ConsoleSession {
     if (selectedId === null || thread === undefined || document.visibilityState === "hidden") return;
     const seq = lastSeqOf(thread, selectedId);
     if (seq === 0 || (this.readSent.get(selectedId) ?? 0) >= seq) return;
-    if (this.client?.read(selectedId, seq) === true) this.readSent.set(selectedId, seq);
+    if (this.client?.read(selectedId, seq) !== true) return;
+    this.readSent.set(selectedId, seq);
+    this.store.update((s) => markRead(s, selectedId, "agent", seq));
   }
 
   private notify(error: unknown): void {

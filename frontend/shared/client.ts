@@ -147,6 +147,16 @@ export class ProtocolClient {
     return this.sendTransient({ type: "read", conversation_id: conversationId, seq });
   }
 
+  /**
+   * The app now holds a conversation up to `seq` (history loaded over HTTP): from here the
+   * server delivers its events exactly once, in order, filling any gap. When offline, the
+   * next hello carries the cursor instead.
+   */
+  resume(conversationId: string, seq: number): void {
+    this.cursors.advance(conversationId, seq);
+    this.sendTransient({ type: "resume", cursors: { [conversationId]: seq } });
+  }
+
   private sendTransient(frame: ClientFrame): boolean {
     if (this.state !== "online") return false;
     this.write(frame);

@@ -31,7 +31,13 @@ export interface ReadFrame {
   seq: number;
 }
 
-export type ClientFrame = HelloFrame | SendFrame | TypingFrame | ReadFrame | { type: "ping" };
+/** Start tracking more conversations: the server replays what follows each cursor. */
+export interface ResumeFrame {
+  type: "resume";
+  cursors: Record<string, number>;
+}
+
+export type ClientFrame = HelloFrame | SendFrame | TypingFrame | ReadFrame | ResumeFrame | { type: "ping" };
 
 export interface WelcomeFrame {
   type: "welcome";

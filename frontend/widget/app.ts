@@ -9,7 +9,7 @@ import { ApiError, socketUrl } from "../shared/http";
 import { addMessages, addPending, failPending, lastSeqOf } from "../shared/thread";
 import { TYPING_SHOWN_MS, TypingNotifier } from "../shared/typing";
 import { WidgetApi, type WidgetSession } from "./api";
-import { createWidgetStore, DEFAULT_GREETING, type WidgetStore } from "./state";
+import { createWidgetStore, DEFAULT_GREETING, DEFAULT_TITLE, type WidgetStore } from "./state";
 import { WidgetView } from "./view";
 
 /** A 4401 right after a fresh session means something else is wrong: stop asking. */
@@ -18,10 +18,10 @@ const MAX_SESSION_RENEWALS = 3;
 export class Widget {
   private readonly store: WidgetStore = createWidgetStore();
   private readonly view: WidgetView;
-  private client: ProtocolClient | null = null;
+  private readonly client: ProtocolClient;
   private session: WidgetSession | null = null;
   private readonly readSent = new Map<string, number>();
-  private readonly typingNotifier = new TypingNotifier((id, state) => this.client?.typing(id, state));
+  private readonly typingNotifier = new TypingNotifier((id, state) => this.client.typing(id, state));
   private typingShown: ReturnType<typeof setTimeout> | undefined;
   private renewals = 0;
 
@@ -32,6 +32,8 @@ export class Widget {
       send: (body) => this.send(body),
       typed: (body) => this.typed(body),
     });
+    // Made before the session exists, so a message typed meanwhile waits in its outbox.
+    this.client = this.makeClient();
     this.store.subscribe((state) => {
       this.view.render(state);
       if (state.open) this.reportRead();
@@ -65,22 +67,22 @@ export class Widget {
   }
 
   private applySession(session: WidgetSession, history: Message[]): void {
-    const greeting = session.website.settings["greeting"];
+    const settings = session.website.settings;
     this.store.update((s) => ({
       ...s,
       thread: addMessages(s.thread, history),
       agentsOnline: session.agents_online,
-      greeting: typeof greeting === "string" && greeting !== "" ? greeting : DEFAULT_GREETING,
+      title: textSetting(settings["title"]) ?? DEFAULT_TITLE,
+      greeting: textSetting(settings["greeting"]) ?? DEFAULT_GREETING,
+      position: settings["position"] === "left" ? "left" : "right",
       notice: null,
     }));
-    const color = session.website.settings["color"];
-    if (typeof color === "string" && /^#[0-9a-f]{3,8}$/i.test(color)) {
-      this.view.host.style.setProperty("--fd-primary", color);
-    }
+    const color = settings["primary_color"];
+    if (typeof color === "string" && /^#[0-9a-f]{3,8}$/i.test(color)) this.view.setPrimaryColor(color);
   }
 
-  private connect(): void {
-    const client = new ProtocolClient({
+  private makeClient(): ProtocolClient {
+    return new ProtocolClient({
       url: socketUrl(this.api.baseUrl, "/ws/visitor"),
       token: () => this.session?.token,
       events: this.events,
@@ -98,10 +100,12 @@ export class Widget {
       },
       onUnauthorized: () => void this.renew(),
     });
-    for (const m of this.store.get().thread.messages) client.cursors.advance(m.conversation_id, m.seq);
-    this.client = client;
-    window.addEventListener("online", () => client.reconnectNow());
-    client.start();
+  }
+
+  private connect(): void {
+    for (const m of this.store.get().thread.messages) this.client.cursors.advance(m.conversation_id, m.seq);
+    window.addEventListener("online", () => this.client.reconnectNow());
+    this.client.start();
   }
 
   /** The events the visitor can receive, and what each does to the store. */
@@ -141,7 +145,7 @@ export class Widget {
 
   private send(text: string): boolean {
     const body = text.trim();
-    if (body === "" || this.client === null) return false;
+    if (body === "") return false;
     this.stopTyping();
     // No conversation_id: the server continues the visitor's open conversation or starts one.
     const clientRef = this.client.send(body);
@@ -173,7 +177,6 @@ export class Widget {
 
   private reportRead(): void {
     const client = this.client;
-    if (client === null) return;
     const thread = this.store.get().thread;
     const conversations = new Set(thread.messages.map((m) => m.conversation_id));
     for (const id of conversations) {
@@ -195,7 +198,7 @@ export class Widget {
     }
     try {
       this.session = await this.api.startSession();
-      this.client?.start();
+      this.client.start();
     } catch {
       this.store.update((s) => ({ ...s, notice: unavailable }));
     }
@@ -208,4 +211,8 @@ function readFlag(key: string): boolean {
   } catch {
     return false;
   }
+}
+
+function textSetting(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }

@@ -13,12 +13,16 @@ export interface WidgetState {
   /** Agent messages that arrived while the panel was closed. */
   unread: number;
   agentsOnline: boolean;
+  /** From the website's settings (set by its admins). */
+  title: string;
   greeting: string;
+  position: "left" | "right";
   /** A problem to show at the top of the panel (e.g. the server cannot be reached). */
   notice: string | null;
   bodyMaxChars: number;
 }
 
+export const DEFAULT_TITLE = "Chat with us";
 export const DEFAULT_GREETING = "Hi! Ask us anything. We usually reply in a few minutes.";
 
 export function createWidgetStore() {
@@ -29,7 +33,9 @@ export function createWidgetStore() {
     connection: "connecting",
     unread: 0,
     agentsOnline: true,
+    title: DEFAULT_TITLE,
     greeting: DEFAULT_GREETING,
+    position: "right",
     notice: null,
     bodyMaxChars: 10_000,
   });

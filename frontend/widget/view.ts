@@ -30,20 +30,33 @@ export class WidgetView {
   private readonly greeting = el("p", { class: "fd-greeting" });
   private readonly typing = el("p", { class: "fd-typing", "aria-live": "polite" });
   private readonly input = el("textarea", { "aria-label": "Type your message", placeholder: "Type your message…", rows: "1" });
+  private readonly title = el("h2", { class: "fd-title" });
+  private readonly root = el("div", { class: "fd-root" });
   private readonly items = new Map<string, HTMLElement>();
+  private readonly sheet: CSSStyleSheet | null;
 
   constructor(private readonly actions: ViewActions) {
     const shadow = this.host.attachShadow({ mode: "open" });
-    adoptStyles(shadow, css);
+    this.sheet = adoptStyles(shadow, css);
     this.launcher.append(icon(CHAT_ICON), this.badge);
     this.launcher.addEventListener("click", () => actions.open());
-    shadow.append(el("div", { class: "fd-root" }, this.buildPanel(), this.launcher));
+    this.root.append(this.buildPanel(), this.launcher);
+    shadow.append(this.root);
+  }
+
+  /**
+   * The website's colour, as a :host rule so that the embedding page can still override
+   * it with #frontdesk-widget { --fd-primary: ... } (page rules beat :host rules).
+   */
+  setPrimaryColor(color: string): void {
+    if (this.sheet !== null) this.sheet.insertRule(`:host { --fd-primary: ${color}; }`, this.sheet.cssRules.length);
+    else this.host.style.setProperty("--fd-primary", color);
   }
 
   private buildPanel(): HTMLElement {
     const close = el("button", { class: "fd-close", type: "button", "aria-label": "Close chat" }, icon(CLOSE_ICON));
     close.addEventListener("click", () => this.actions.close());
-    const header = el("header", { class: "fd-header" }, el("div", {}, el("h2", { class: "fd-title" }, "Chat with us"), this.status), close);
+    const header = el("header", { class: "fd-header" }, el("div", {}, this.title, this.status), close);
     this.log.append(this.greeting);
     const form = el("form", { class: "fd-composer" }, this.input, el("button", { class: "fd-send", type: "submit" }, "Send"));
     form.addEventListener("submit", (ev) => {
@@ -76,7 +89,9 @@ export class WidgetView {
     this.badge.hidden = state.unread === 0;
     setText(this.badge, String(state.unread));
     setAttr(this.launcher, "aria-label", state.unread > 0 ? `Open chat (${state.unread} new)` : "Open chat");
+    setText(this.title, state.title);
     setText(this.status, statusText(state));
+    this.root.classList.toggle("fd-left", state.position === "left");
     this.notice.hidden = state.notice === null;
     setText(this.notice, state.notice ?? "");
     setText(this.greeting, state.agentsOnline ? state.greeting : "We're away right now. Leave a message and we'll get back to you.");
@@ -170,12 +185,13 @@ function formatTime(iso: string): string {
  * Constructed stylesheets are not subject to the host page's CSP `style-src`, unlike a
  * <style> element; the element is the fallback for browsers without them.
  */
-function adoptStyles(root: ShadowRoot, text: string): void {
+function adoptStyles(root: ShadowRoot, text: string): CSSStyleSheet | null {
   if ("adoptedStyleSheets" in root && typeof CSSStyleSheet !== "undefined" && "replaceSync" in CSSStyleSheet.prototype) {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(text);
     root.adoptedStyleSheets = [sheet];
-  } else {
-    root.append(el("style", {}, text));
+    return sheet;
   }
+  root.append(el("style", {}, text));
+  return null;
 }

@@ -13,6 +13,7 @@ from frontdesk import __version__
 from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.http import auth, contacts, conversations, errors, health, pages, tokens, widget
+from frontdesk.http.cors import WidgetCORS
 from frontdesk.http.limits import BodyLimit
 from frontdesk.realtime.bus import Bus
 from frontdesk.realtime.memory import MemoryBus
@@ -67,4 +68,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC, check_dir=False), name="static")
     app.add_middleware(BodyLimit)
+    app.add_middleware(WidgetCORS)
     return app

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from frontdesk.actors import Actor, VisitorActor
@@ -41,7 +41,7 @@ class Replay:
 
     cursors: dict[str, int]
     all_of_visitor: bool = False
-    then_synced: bool = field(default=True)
+    then_synced: bool = True
 
 
 Item = BusMessage | bytes | Replay

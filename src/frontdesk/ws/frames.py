@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from frontdesk.errors import DomainError
 
 PROTOCOL_VERSION = 1
-MAX_CURSORS = 500  # a console holds at most a few hundred conversations open
+# A console tracks the conversations it has shown since it loaded; a long day of a busy
+# agent stays under this. Each cursor costs two indexed queries on reconnect.
+MAX_CURSORS = 1000
 
 
 class FrameError(DomainError):

@@ -198,7 +198,7 @@ class FrameHandler:
         elif isinstance(frame, Read):
             await mark_read(self.ctx, self.actor, frame.conversation_id, frame.seq)
         elif isinstance(frame, Resume):
-            self.conn.replay(Replay(dict(frame.cursors)))
+            self.conn.replay(Replay(dict(frame.cursors), then_synced=False))
         elif isinstance(frame, Ping):
             self.conn.frame({"type": "pong"})
         elif isinstance(frame, Hello):
