@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from tests import services
 from tests.server import Server
 from tests.wsclient import agent, messages_in, session_cookie, visitor, visitor_token
 
 pytestmark = pytest.mark.xdist_group("server")
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    if request.param == "sqlite":
+        yield None  # the server's default: SQLite under its var dir
+        return
+    url = services.create_pg_database()
+    yield url
+    services.drop_pg_database(url)
+
+
 async def test_acknowledged_messages_survive_sigkill_and_clients_resume(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, database: str | None
 ) -> None:
     var = tmp_path_factory.mktemp("restart")
-    server = Server(var).start()
+    server = Server(var, database).start()
     key = server.widget_key()
     token = await visitor_token(server, key)
     cookie = session_cookie(server)
@@ -24,7 +37,7 @@ async def test_acknowledged_messages_survive_sigkill_and_clients_resume(
     conv = acked[0]["message"]["conversation_id"]
     server.kill()
 
-    restarted = Server(var)
+    restarted = Server(var, database)
     restarted.port = server.port  # same address, as after a process manager restarts it
     restarted.start()
     try:
