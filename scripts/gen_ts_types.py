@@ -19,6 +19,7 @@ OUT = Path(__file__).resolve().parent.parent / "frontend" / "shared" / "events.g
 RENAMED = {"MessageData": "Message", "ConversationData": "Conversation"}
 SHARED: list[type[BaseModel]] = [
     events.Author,
+    events.AttachmentData,
     events.MessageData,
     events.ContactSummary,
     events.AgentSummary,

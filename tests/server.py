@@ -33,10 +33,17 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, var_dir: Path, database_url: str | None = None, redis_url: str = "") -> None:
+    def __init__(
+        self,
+        var_dir: Path,
+        database_url: str | None = None,
+        redis_url: str = "",
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.var_dir = var_dir
         self.database_url = database_url or f"sqlite+aiosqlite:///{var_dir / 'frontdesk.db'}"
         self.redis_url = redis_url
+        self.extra_env = extra_env or {}
         self.port = free_port()
         self.proc: subprocess.Popen[str] | None = None
         self.output: list[str] = []
@@ -60,6 +67,7 @@ class Server:
             FRONTDESK_REDIS_URL=self.redis_url,
             FRONTDESK_LOG_LEVEL="warning",
         )
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 30) -> Server:

@@ -8,6 +8,15 @@ export interface Author {
   name: string;
 }
 
+export interface AttachmentData {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  url: string;
+  image: boolean;
+}
+
 export interface Message {
   id: string;
   conversation_id: string;
@@ -18,6 +27,7 @@ export interface Message {
   client_ref: string | null;
   created_at: string;
   system: Record<string, unknown> | null;
+  attachments: AttachmentData[];
 }
 
 export interface ContactSummary {
@@ -73,6 +83,19 @@ export interface ContactUpdated {
   contact: ContactSummary;
 }
 
+export interface PageViewed {
+  contact_id: string;
+  page_view: PageViewData;
+}
+
+export interface WebsiteUpdated {
+  website: WebsiteData;
+}
+
+export interface AvailabilityChanged {
+  agents_online: boolean;
+}
+
 export interface EventDataMap {
   "conversation.created": ConversationCreated;
   "conversation.updated": ConversationUpdated;
@@ -81,6 +104,9 @@ export interface EventDataMap {
   "typing.started": Typing;
   "typing.stopped": Typing;
   "contact.updated": ContactUpdated;
+  "contact.page_viewed": PageViewed;
+  "website.updated": WebsiteUpdated;
+  "availability.changed": AvailabilityChanged;
 }
 
 export type EventName = keyof EventDataMap;

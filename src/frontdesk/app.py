@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,9 +13,24 @@ from starlette.staticfiles import StaticFiles
 from frontdesk import __version__
 from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
-from frontdesk.http import auth, contacts, conversations, errors, health, pages, tokens, widget
+from frontdesk.conversations.emails import HANDLERS as JOB_HANDLERS
+from frontdesk.http import (
+    attachments,
+    auth,
+    contacts,
+    conversations,
+    errors,
+    health,
+    pages,
+    tokens,
+    websites,
+    widget,
+    widget_extras,
+)
 from frontdesk.http.cors import WidgetCORS
 from frontdesk.http.limits import BodyLimit
+from frontdesk.jobs.worker import Worker
+from frontdesk.mail.sender import MailSender, MemorySender, SmtpSender
 from frontdesk.realtime.bus import Bus
 from frontdesk.realtime.memory import MemoryBus
 from frontdesk.realtime.redis import RedisBus
@@ -27,12 +43,17 @@ def make_bus(settings: Settings) -> Bus:
     return RedisBus(settings.redis_url) if settings.redis_url else MemoryBus()
 
 
+def make_mail(settings: Settings) -> MailSender:
+    return SmtpSender(settings.smtp_url, settings.mail_from) if settings.smtp_url else MemorySender()
+
+
 def make_context(settings: Settings) -> Context:
     return Context(
         db=Database(settings.resolved_database_url),
         bus=make_bus(settings),
         settings=settings,
         visitor_tokens=VisitorTokens(settings.resolved_secret_key),
+        mail=make_mail(settings),
     )
 
 
@@ -43,9 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await ctx.bus.start()
+        worker = asyncio.create_task(Worker(ctx, JOB_HANDLERS).run_forever(), name="outbox-worker")
         try:
             yield
         finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
             await ctx.bus.close()
             await ctx.db.dispose()
 
@@ -61,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, tokens, conversations, contacts, widget):
+    for module in (auth, tokens, conversations, contacts, websites, widget, widget_extras, attachments):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

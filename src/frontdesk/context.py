@@ -4,11 +4,13 @@ Built once by the app factory (or a test) and passed explicitly."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.events import DROPPABLE, Event
+from frontdesk.mail.sender import MailSender, MemorySender
 from frontdesk.realtime.bus import Bus, BusMessage
+from frontdesk.realtime.presence import Presence
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 
@@ -19,6 +21,8 @@ class Context:
     bus: Bus
     settings: Settings
     visitor_tokens: VisitorTokens
+    presence: Presence = field(default_factory=Presence)
+    mail: MailSender = field(default_factory=MemorySender)
 
     async def publish(self, events: Iterable[Event]) -> None:
         """Send events to their topics. Call only after the transaction that produced

@@ -21,6 +21,15 @@ class Author(BaseModel):
     name: str
 
 
+class AttachmentData(BaseModel):
+    id: str
+    name: str
+    content_type: str
+    size: int
+    url: str
+    image: bool
+
+
 class MessageData(BaseModel):
     id: str
     conversation_id: str
@@ -31,6 +40,7 @@ class MessageData(BaseModel):
     client_ref: str | None
     created_at: str
     system: dict[str, Any] | None
+    attachments: list[AttachmentData] = []
 
 
 class ContactSummary(BaseModel):
@@ -86,6 +96,32 @@ class ContactUpdated(BaseModel):
     contact: ContactSummary
 
 
+class WebsiteData(BaseModel):
+    id: str
+    name: str
+    settings: dict[str, Any]
+
+
+class WebsiteUpdated(BaseModel):
+    website: WebsiteData
+
+
+class AvailabilityChanged(BaseModel):
+    agents_online: bool
+
+
+class PageViewData(BaseModel):
+    url: str
+    title: str
+    referrer: str
+    created_at: str
+
+
+class PageViewed(BaseModel):
+    contact_id: str
+    page_view: PageViewData
+
+
 class EventName(enum.StrEnum):
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_UPDATED = "conversation.updated"
@@ -94,6 +130,9 @@ class EventName(enum.StrEnum):
     TYPING_STARTED = "typing.started"
     TYPING_STOPPED = "typing.stopped"
     CONTACT_UPDATED = "contact.updated"
+    CONTACT_PAGE_VIEWED = "contact.page_viewed"
+    WEBSITE_UPDATED = "website.updated"
+    AVAILABILITY_CHANGED = "availability.changed"
 
 
 CATALOG: dict[EventName, type[BaseModel]] = {
@@ -104,6 +143,9 @@ CATALOG: dict[EventName, type[BaseModel]] = {
     EventName.TYPING_STARTED: Typing,
     EventName.TYPING_STOPPED: Typing,
     EventName.CONTACT_UPDATED: ContactUpdated,
+    EventName.CONTACT_PAGE_VIEWED: PageViewed,
+    EventName.WEBSITE_UPDATED: WebsiteUpdated,
+    EventName.AVAILABILITY_CHANGED: AvailabilityChanged,
 }
 
 # Events a slow socket may lose without harm: they describe a passing state.

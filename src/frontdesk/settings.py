@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="", description="Redis for the real-time bus across nodes; empty means in-memory.")
     public_url: str = Field(default="", description="The URL people reach this server at, for links in snippets.")
     cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure (set behind HTTPS).")
+    smtp_url: str = Field(default="", description="smtp://user:pass@host:port; empty: no email is sent.")
+    mail_from: str = Field(default="Frontdesk <frontdesk@localhost>", description="The From of every email.")
     log_level: str = "info"
 
     @cached_property

@@ -14,5 +14,15 @@ def visitor(contact_id: str) -> str:
     return f"visitor:{contact_id}"
 
 
+def website_visitors(website_id: str) -> str:
+    """Every visitor of a website: its widget settings changed."""
+    return f"website:{website_id}:visitors"
+
+
+def workspace_visitors(workspace_id: str) -> str:
+    """Every visitor of a workspace's websites: whether anyone is there to answer."""
+    return f"workspace:{workspace_id}:visitors"
+
+
 def agent(agent_id: str) -> str:
     return f"agent:{agent_id}"

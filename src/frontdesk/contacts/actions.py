@@ -75,7 +75,7 @@ async def update_contact(ctx: Context, actor: AgentActor, contact_id: str, chang
         )
         if contact is None:
             raise NotFound(f"no contact {contact_id}")
-        _apply(contact, changes)
+        apply_changes(contact, changes)
     event = Event(
         EventName.CONTACT_UPDATED,
         ContactUpdated(contact=contact_summary(contact)),
@@ -85,7 +85,7 @@ async def update_contact(ctx: Context, actor: AgentActor, contact_id: str, chang
     return contact
 
 
-def _apply(contact: Contact, changes: ContactChanges) -> None:
+def apply_changes(contact: Contact, changes: ContactChanges) -> None:
     if changes.name is not None:
         contact.name = check_text("name", changes.name, max_chars=200)
     if changes.email is not None:
@@ -100,6 +100,11 @@ def _merged_attributes(current: dict[str, Any], update: dict[str, Any]) -> dict[
     """Merge like Olark's updateCustomFields: keys add up across calls; null removes one."""
     merged = dict(current)
     for key, value in update.items():
+        if not isinstance(key, str) or not 0 < len(key) <= 100 or key.startswith("_"):
+            raise Invalid(
+                f'"custom_attributes" keys must be 1-100 characters, not starting with "_"; got {key!r}',
+                field="custom_attributes",
+            )
         if value is None:
             merged.pop(key, None)
         elif isinstance(value, str | int | float | bool) and len(str(value)) <= MAX_ATTRIBUTE_VALUE_CHARS:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.clock import utcnow
@@ -23,5 +23,9 @@ class Contact(Base):
     phone: Mapped[str | None] = mapped_column(String(50), default=None)
     external_id: Mapped[str | None] = mapped_column(String(200), default=None)
     custom_attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What the browser says about itself, shown in the agent's sidebar.
+    device: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Lines the site adds to the agent's view (Olark's updateVisitorStatus).
+    status_lines: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -39,3 +39,5 @@ class Conversation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    rating_score: Mapped[int | None] = mapped_column(default=None)
+    rating_comment: Mapped[str | None] = mapped_column(String(2000), default=None)

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from frontdesk.agents import actions
 from frontdesk.agents.queries import get_agent
 from frontdesk.errors import Unauthorized
-from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent
+from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, public_origin
 from frontdesk.http.schemas import AgentOut, Body, WebsiteOut
 from frontdesk.workspaces.queries import get_workspace, websites_of
 
@@ -52,7 +52,7 @@ async def logout(request: Request, response: Response, ctx: Ctx) -> None:
 
 
 @router.get("/me")
-async def me(actor: CurrentAgent, ctx: Ctx) -> MeOut:
+async def me(request: Request, actor: CurrentAgent, ctx: Ctx) -> MeOut:
     agent = await get_agent(ctx.db, actor.workspace_id, actor.agent_id)
     workspace = await get_workspace(ctx.db, actor.workspace_id)
     if agent is None or workspace is None:
@@ -61,5 +61,5 @@ async def me(actor: CurrentAgent, ctx: Ctx) -> MeOut:
     return MeOut(
         agent=AgentOut.of(agent),
         workspace=WorkspaceOut(id=workspace.id, name=workspace.name),
-        websites=[WebsiteOut.of(w) for w in websites],
+        websites=[WebsiteOut.of(w, public_origin(request, ctx)) for w in websites],
     )

@@ -68,13 +68,20 @@ class MessageIn(Body):
     body: str = Field(max_length=BODY_MAX_CHARS * 2, description=f"1-{BODY_MAX_CHARS} characters after trimming")
     private: bool = False
     client_ref: str | None = Field(default=None, description="your id for this message; resending it is safe")
+    attachment_ids: list[str] = Field(default_factory=list, max_length=10)
 
 
 @router.post("/conversations/{conversation_id}/messages", status_code=201)
 async def post_message(
     conversation_id: str, body: MessageIn, actor: CurrentAgent, ctx: Ctx, response: Response
 ) -> MessageData:
-    new = NewMessage(body=body.body, client_ref=body.client_ref, conversation_id=conversation_id, private=body.private)
+    new = NewMessage(
+        body=body.body,
+        client_ref=body.client_ref,
+        conversation_id=conversation_id,
+        private=body.private,
+        attachment_ids=tuple(body.attachment_ids),
+    )
     result = await send_message(ctx, actor, new)
     if result.duplicate:
         response.status_code = 200

@@ -23,6 +23,11 @@ def get_context(request: Request) -> Context:
     return ctx
 
 
+def public_origin(request: Request, ctx: Context) -> str:
+    """Where browsers reach this server: the configured public URL, else what they asked for."""
+    return (ctx.settings.public_url or str(request.base_url)).rstrip("/")
+
+
 def bearer(headers: Headers) -> str | None:
     value = headers.get("authorization", "")
     scheme, _, token = value.partition(" ")

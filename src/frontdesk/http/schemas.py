@@ -12,6 +12,7 @@ from frontdesk.clock import isoformat
 from frontdesk.contacts.models import Contact
 from frontdesk.events import ConversationData, MessageData
 from frontdesk.websites.models import Website
+from frontdesk.websites.settings import effective
 
 
 class Body(BaseModel):
@@ -38,11 +39,24 @@ class WebsiteOut(BaseModel):
     url: str
     widget_key: str
     settings: dict[str, Any]
+    identity_verification: bool
+    snippet: str
 
     @classmethod
-    def of(cls, website: Website) -> WebsiteOut:
+    def of(cls, website: Website, origin: str) -> WebsiteOut:
+        """``origin`` is where browsers reach this server: it goes into the embed snippet."""
+        snippet = (
+            f'<script src="{origin}/static/widget/widget.js" data-website-key="{website.widget_key}" async></script>'
+        )
+
         return cls(
-            id=website.id, name=website.name, url=website.url, widget_key=website.widget_key, settings=website.settings
+            id=website.id,
+            name=website.name,
+            url=website.url,
+            widget_key=website.widget_key,
+            settings=effective(website.settings).model_dump(),
+            identity_verification=website.identity_secret is not None,
+            snippet=snippet,
         )
 
 
@@ -54,6 +68,8 @@ class ContactOut(BaseModel):
     phone: str | None
     external_id: str | None
     custom_attributes: dict[str, Any]
+    device: dict[str, Any]
+    status_lines: list[str]
     created_at: str
     last_seen_at: str
 
@@ -66,7 +82,9 @@ class ContactOut(BaseModel):
             email=contact.email,
             phone=contact.phone,
             external_id=contact.external_id,
-            custom_attributes=contact.custom_attributes,
+            custom_attributes={k: v for k, v in contact.custom_attributes.items() if not k.startswith("_")},
+            device=contact.device,
+            status_lines=contact.status_lines,
             created_at=isoformat(contact.created_at),
             last_seen_at=isoformat(contact.last_seen_at),
         )

@@ -18,6 +18,7 @@ from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.queries import messages_page
 from frontdesk.messages.views import message_data
+from frontdesk.websites.views import website_data
 
 router = APIRouter(prefix="/widget", tags=["widget"])
 
@@ -25,12 +26,14 @@ router = APIRouter(prefix="/widget", tags=["widget"])
 class SessionIn(Body):
     website_key: str = Field(max_length=100)
     token: str | None = Field(default=None, max_length=2000)
+    locale: str | None = Field(default=None, max_length=35, description="the page's language, for later use")
 
 
 class ConversationBrief(BaseModel):
     id: str
     status: str
     last_seq: int
+    rating: int | None
 
 
 class WidgetWebsite(BaseModel):
@@ -53,7 +56,7 @@ class ConversationList(BaseModel):
 
 async def _briefs(ctx: Ctx, actor: VisitorActor) -> list[ConversationBrief]:
     rows = await visitor_conversations(ctx.db, actor)
-    return [ConversationBrief(id=c.id, status=c.status, last_seq=c.last_seq) for c in rows]
+    return [ConversationBrief(id=c.id, status=c.status, last_seq=c.last_seq, rating=c.rating_score) for c in rows]
 
 
 @router.post("/session")
@@ -66,9 +69,10 @@ async def session(body: SessionIn, ctx: Ctx) -> SessionOut:
     return SessionOut(
         token=started.token,
         contact=ContactSummary(id=contact.id, name=contact.name, email=contact.email),
-        website=WidgetWebsite(id=website.id, name=website.name, settings=website.settings),
+        website=WidgetWebsite(**website_data(website).model_dump()),
         conversations=await _briefs(ctx, actor) if started.resumed else [],
-        agents_online=True,  # availability arrives with routing (issue 5); until then someone is "there"
+        # Someone has the console open. Routing (issue #5) refines this with agent status.
+        agents_online=ctx.presence.agents_online(website.workspace_id) > 0,
     )
 
 
@@ -93,11 +97,17 @@ class VisitorMessageIn(Body):
     body: str = Field(max_length=BODY_MAX_CHARS * 2, description=f"1-{BODY_MAX_CHARS} characters after trimming")
     client_ref: str = Field(description="your id for this message (a UUID); resending it is safe")
     conversation_id: str | None = None
+    attachment_ids: list[str] = Field(default_factory=list, max_length=10)
 
 
 @router.post("/messages", status_code=201)
 async def post_message(body: VisitorMessageIn, actor: CurrentVisitor, ctx: Ctx, response: Response) -> MessageData:
-    new = NewMessage(body=body.body, client_ref=body.client_ref, conversation_id=body.conversation_id)
+    new = NewMessage(
+        body=body.body,
+        client_ref=body.client_ref,
+        conversation_id=body.conversation_id,
+        attachment_ids=tuple(body.attachment_ids),
+    )
     result = await send_message(ctx, actor, new)
     if result.duplicate:
         response.status_code = 200

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import Actor, AgentActor, VisitorActor
 from frontdesk.agents.models import Agent
+from frontdesk.attachments.queries import claim_for_message
 from frontdesk.clock import utcnow
 from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
@@ -29,6 +30,9 @@ from frontdesk.events import Author, Event
 from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message
 from frontdesk.validation import check_text
 
+# Where site notes wait for a conversation (conversations/site_notes.py); hidden from the API.
+SITE_NOTES_KEY = "_site_notes"
+
 _CLIENT_REF = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 
@@ -38,6 +42,9 @@ class NewMessage:
     client_ref: str | None = None
     conversation_id: str | None = None
     private: bool = False
+    attachment_ids: tuple[str, ...] = ()
+    # The visitor's page speaking as the team (Olark's sendMessageToVisitor): a bot message.
+    site_speaker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ def author_of(actor: Actor) -> Author:
 
 
 async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResult:
-    body = check_text("body", new.body, max_chars=BODY_MAX_CHARS)
+    body = check_text("body", new.body, max_chars=BODY_MAX_CHARS, min_chars=0 if new.attachment_ids else 1)
     _check_request(actor, new)
     try:
         async with ctx.db.transaction() as session:
@@ -129,19 +136,44 @@ async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str
         conversation.status = Status.OPEN.value  # the visitor wrote again: it needs an answer
         conversation.resolved_at = None
         changed.append("status")
-    message = append_message(
-        session, conversation, author_of(actor), body, private=new.private, client_ref=new.client_ref
-    )
+    notes = await _pending_site_notes(session, conversation) if created else []
+    author = author_of(actor)
+    if new.site_speaker and isinstance(actor, VisitorActor):
+        author = Author(type=AuthorType.BOT.value, id=actor.contact_id, name=new.site_speaker)
+    message = append_message(session, conversation, author, body, private=new.private, client_ref=new.client_ref)
+    if new.attachment_ids:
+        files = await claim_for_message(session, actor, list(new.attachment_ids))
+        await session.flush()
+        for file in files:
+            file.message_id = message.id
+        message.attachments = [
+            {"id": f.id, "name": f.name, "content_type": f.content_type, "size": f.size} for f in files
+        ]
     await session.flush()
     contact = await session.get_one(Contact, conversation.contact_id)
     assignee = await session.get(Agent, conversation.assignee_id) if conversation.assignee_id else None
     events = []
     if created:
         events.append(conversation_events.conversation_created(conversation, contact, assignee, message))
+    events += [conversation_events.message_created(note, contact.id) for note in notes]
     events.append(conversation_events.message_created(message, contact.id))
     if changed and not created:
         events += conversation_events.conversation_updated(conversation, contact, assignee, message, changed)
     return message, events
+
+
+async def _pending_site_notes(session: AsyncSession, conversation: Conversation) -> list[Message]:
+    """Notes the visitor's site sent before there was a conversation open its history."""
+    contact = await session.get_one(Contact, conversation.contact_id)
+    pending = contact.custom_attributes.get(SITE_NOTES_KEY)
+    if not pending:
+        return []
+    contact.custom_attributes = {k: v for k, v in contact.custom_attributes.items() if k != SITE_NOTES_KEY}
+    author = Author(type=AuthorType.SYSTEM.value, id=None, name="Website")
+    return [
+        append_message(session, conversation, author, str(text), private=True, system={"action": "site_note"})
+        for text in pending
+    ]
 
 
 async def _target(session: AsyncSession, actor: Actor, conversation_id: str | None) -> tuple[Conversation, bool]:

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.clock import utcnow
@@ -44,4 +44,7 @@ class Message(Base):
     private: Mapped[bool] = mapped_column(default=False)
     client_ref: Mapped[str | None] = mapped_column(String(64), default=None)
     system: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # A snapshot of the files sent with it ({id, name, content_type, size}): reading a
+    # message never needs a join.
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

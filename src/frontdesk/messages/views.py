@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Literal, cast
 
+from frontdesk.attachments.views import attachment_data
 from frontdesk.clock import isoformat
 from frontdesk.events import Author, MessageData
 from frontdesk.messages.models import Message
@@ -20,4 +21,5 @@ def message_data(message: Message) -> MessageData:
         client_ref=message.client_ref,
         created_at=isoformat(message.created_at),
         system=message.system,
+        attachments=[attachment_data(a) for a in message.attachments or ()],
     )

@@ -1,11 +1,27 @@
 """Imports every model so that ``Base.metadata`` knows all tables (Alembic, tests)."""
 
 from frontdesk.agents.models import Agent, AgentSession, ApiToken
+from frontdesk.attachments.models import Attachment
 from frontdesk.contacts.models import Contact
+from frontdesk.contacts.page_views import PageView
 from frontdesk.conversations.models import Conversation
+from frontdesk.jobs.models import Job
 from frontdesk.messages.models import Message
 from frontdesk.storage.base import Base
 from frontdesk.websites.models import Website
 from frontdesk.workspaces.models import Workspace
 
-__all__ = ["Agent", "AgentSession", "ApiToken", "Base", "Contact", "Conversation", "Message", "Website", "Workspace"]
+__all__ = [
+    "Agent",
+    "AgentSession",
+    "ApiToken",
+    "Attachment",
+    "Base",
+    "Contact",
+    "Conversation",
+    "Job",
+    "Message",
+    "PageView",
+    "Website",
+    "Workspace",
+]

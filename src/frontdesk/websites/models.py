@@ -21,4 +21,6 @@ class Website(Base):
     url: Mapped[str] = mapped_column(String(500), default="")
     widget_key: Mapped[str] = mapped_column(String(40), unique=True)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Signs identified visitors' external ids (HMAC-SHA256); never sent to browsers.
+    identity_secret: Mapped[str | None] = mapped_column(String(100), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -49,6 +49,7 @@ class Send(_Frame):
     body: str
     conversation_id: str | None = Field(default=None, max_length=64)
     private: bool = False
+    attachment_ids: list[str] = Field(default_factory=list, max_length=10)
 
 
 class TypingFrame(_Frame):

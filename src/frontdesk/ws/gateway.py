@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import MutableMapping
+from collections.abc import Coroutine, MutableMapping
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
@@ -19,18 +19,17 @@ from frontdesk.context import Context
 from frontdesk.conversations.actions import mark_read, set_typing
 from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import DomainError, Unauthorized
+from frontdesk.events import AvailabilityChanged, Event, EventName
 from frontdesk.http.deps import SESSION_COOKIE, bearer, same_origin, visitor_actor
 from frontdesk.messages.actions import NewMessage, send_message
-from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.views import message_data
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION, FrameError, Hello, Ping, Read, Resume, Send, TypingFrame, parse
+from frontdesk.ws.session import open_session
 
 log = logging.getLogger(__name__)
 
 HELLO_TIMEOUT_S = 10  # a client that connects sends hello at once; 10 s covers a slow phone
-HEARTBEAT_S = 25  # under the 30-60 s idle timeouts of common proxies and load balancers
-FRAME_MAX_BYTES = 65_536
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_BAD_VERSION = 4400
 
@@ -51,7 +50,7 @@ async def visitor_socket(websocket: WebSocket) -> None:
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
         return
     assert isinstance(actor, VisitorActor)
-    await _serve(websocket, ctx, actor, hello, [topics.visitor(actor.contact_id)])
+    await _serve(websocket, ctx, actor, hello)
 
 
 async def agent_socket(websocket: WebSocket) -> None:
@@ -64,9 +63,23 @@ async def agent_socket(websocket: WebSocket) -> None:
     hello = await _hello(websocket)
     if hello is None:
         return
-    await _serve(
-        websocket, ctx, actor, hello, [topics.workspace_agents(actor.workspace_id), topics.agent(actor.agent_id)]
-    )
+    await _with_presence(ctx, actor, _serve(websocket, ctx, actor, hello))
+
+
+async def _with_presence(ctx: Context, actor: AgentActor, serving: Coroutine[Any, Any, None]) -> None:
+    """While an agent's console is connected, the workspace counts as staffed."""
+    if ctx.presence.connected(actor.workspace_id, actor.agent_id):
+        await publish_availability(ctx, actor.workspace_id, True)
+    try:
+        await serving
+    finally:
+        if ctx.presence.disconnected(actor.workspace_id, actor.agent_id):
+            await publish_availability(ctx, actor.workspace_id, False)
+
+
+async def publish_availability(ctx: Context, workspace_id: str, online: bool) -> None:
+    data = AvailabilityChanged(agents_online=online)
+    await ctx.publish([Event(EventName.AVAILABILITY_CHANGED, data, (topics.workspace_visitors(workspace_id),))])
 
 
 async def _agent_from_handshake(websocket: WebSocket, ctx: Context) -> AgentActor | None:
@@ -116,7 +129,7 @@ async def _hello(websocket: WebSocket) -> Hello | None:
     return frame
 
 
-async def _serve(websocket: WebSocket, ctx: Context, actor: Actor, hello: Hello, topic_names: list[str]) -> None:
+async def _serve(websocket: WebSocket, ctx: Context, actor: Actor, hello: Hello) -> None:
     async def send(text: str) -> None:
         await websocket.send_text(text)
 
@@ -124,27 +137,11 @@ async def _serve(websocket: WebSocket, ctx: Context, actor: Actor, hello: Hello,
         if websocket.client_state is WebSocketState.CONNECTED:
             await websocket.close(code, reason)
 
-    conn = Connection(ctx, actor, send, close)
-    # Subscribe before reading what was missed: nothing published meanwhile is lost.
-    subscription = ctx.bus.subscribe(topic_names, conn.on_bus)
-    await ctx.bus.ready()
-    conn.frame(
-        {
-            "type": "welcome",
-            "protocol": PROTOCOL_VERSION,
-            "session": _session(actor),
-            "heartbeat_seconds": HEARTBEAT_S,
-            "limits": {"body_max_chars": BODY_MAX_CHARS, "frame_max_bytes": FRAME_MAX_BYTES},
-        }
-    )
-    conn.replay(Replay(dict(hello.cursors), all_of_visitor=isinstance(actor, VisitorActor)))
-    writer = asyncio.create_task(conn.run(), name="ws-writer")
+    live = await open_session(ctx, actor, dict(hello.cursors), send, close)
     try:
-        await _read_loop(websocket, ctx, actor, conn, writer)
+        await _read_loop(websocket, ctx, actor, live.conn, live.writer)
     finally:
-        subscription.close()
-        writer.cancel()
-        await asyncio.gather(writer, return_exceptions=True)
+        await live.end()
 
 
 async def _read_loop(
@@ -206,7 +203,11 @@ class FrameHandler:
 
     async def _send(self, frame: Send) -> None:
         new = NewMessage(
-            body=frame.body, client_ref=frame.client_ref, conversation_id=frame.conversation_id, private=frame.private
+            body=frame.body,
+            client_ref=frame.client_ref,
+            conversation_id=frame.conversation_id,
+            private=frame.private,
+            attachment_ids=tuple(frame.attachment_ids),
         )
         try:
             result = await send_message(self.ctx, self.actor, new)
@@ -246,12 +247,6 @@ def _error(exc: FrameError) -> dict[str, Any]:
     if exc.ref:
         frame["ref"] = exc.ref
     return frame
-
-
-def _session(actor: Actor) -> dict[str, str]:
-    if isinstance(actor, VisitorActor):
-        return {"kind": "visitor", "id": actor.contact_id, "workspace_id": actor.workspace_id}
-    return {"kind": "agent", "id": actor.agent_id, "workspace_id": actor.workspace_id}
 
 
 async def _send(websocket: WebSocket, frame: dict[str, Any]) -> None:

@@ -1,0 +1,48 @@
+"""What visitors say about a chat: a rating, and a request for its transcript."""
+
+from __future__ import annotations
+
+from frontdesk.actors import VisitorActor
+from frontdesk.agents.models import Agent
+from frontdesk.contacts.models import Contact
+from frontdesk.context import Context
+from frontdesk.conversations import events as conversation_events
+from frontdesk.conversations.actions import SYSTEM
+from frontdesk.conversations.queries import conversation_for
+from frontdesk.errors import Invalid
+from frontdesk.jobs.outbox import enqueue
+from frontdesk.messages.actions import append_message
+from frontdesk.validation import check_email, check_text
+
+MAX_COMMENT_CHARS = 2000
+
+
+async def rate_conversation(
+    ctx: Context, actor: VisitorActor, conversation_id: str, score: int, comment: str | None
+) -> tuple[int, str | None]:
+    """CSAT 1-5. Rating again replaces the earlier rating (visitors change their mind)."""
+    if not 1 <= score <= 5:
+        raise Invalid(f'"score" must be 1-5, got {score}', field="score")
+    text = check_text("comment", comment, max_chars=MAX_COMMENT_CHARS, min_chars=0) if comment else None
+    async with ctx.db.transaction() as session:
+        conversation = await conversation_for(session, actor, conversation_id, lock=True)
+        conversation.rating_score, conversation.rating_comment = score, text or None
+        note = f"{actor.name} rated the conversation {score}/5" + (f": {text}" if text else "")
+        message = append_message(
+            session, conversation, SYSTEM, note, private=True, system={"action": "rating", "score": score}
+        )
+        await session.flush()
+        contact = await session.get_one(Contact, conversation.contact_id)
+        assignee = await session.get(Agent, conversation.assignee_id) if conversation.assignee_id else None
+    events = [conversation_events.message_created(message, contact.id)]
+    events += conversation_events.conversation_updated(conversation, contact, assignee, message, ["rating"])
+    await ctx.publish(events)
+    return score, text or None
+
+
+async def request_transcript(ctx: Context, actor: VisitorActor, conversation_id: str, email: str) -> None:
+    """Emails the conversation (without private notes) to ``email``, through the outbox."""
+    address = check_email(email)
+    async with ctx.db.transaction() as session:
+        await conversation_for(session, actor, conversation_id)
+        enqueue(session, "email.transcript", {"conversation_id": conversation_id, "to": address})

@@ -1,0 +1,45 @@
+"""The visitor's page tells the agents something (Olark's sendNotificationToOperator):
+the plan they are on, a cart, a session-replay link. Agents see it; the visitor never."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from frontdesk.actors import VisitorActor
+from frontdesk.contacts.models import Contact
+from frontdesk.context import Context
+from frontdesk.conversations import events as conversation_events
+from frontdesk.conversations.models import Conversation, Status
+from frontdesk.events import Author
+from frontdesk.messages.actions import SITE_NOTES_KEY, append_message
+from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType
+from frontdesk.validation import check_text
+
+MAX_PENDING_NOTES = 10
+
+
+async def notify_agents(ctx: Context, actor: VisitorActor, body: str) -> None:
+    """A private note in the visitor's ongoing conversation; with none yet, the note waits
+    on the contact and opens their next conversation."""
+    text = check_text("body", body, max_chars=BODY_MAX_CHARS)
+    author = Author(type=AuthorType.SYSTEM.value, id=None, name="Website")
+    async with ctx.db.transaction() as session:
+        conversation = await session.scalar(
+            select(Conversation)
+            .where(
+                Conversation.contact_id == actor.contact_id,
+                Conversation.website_id == actor.website_id,
+                Conversation.status != Status.RESOLVED.value,
+            )
+            .order_by(Conversation.created_at.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        if conversation is None:
+            contact = await session.get_one(Contact, actor.contact_id)
+            pending = list(contact.custom_attributes.get(SITE_NOTES_KEY, []))[-(MAX_PENDING_NOTES - 1) :]
+            contact.custom_attributes = {**contact.custom_attributes, SITE_NOTES_KEY: [*pending, text]}
+            return
+        message = append_message(session, conversation, author, text, private=True, system={"action": "site_note"})
+        await session.flush()
+    await ctx.publish([conversation_events.message_created(message, actor.contact_id)])

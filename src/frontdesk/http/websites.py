@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from frontdesk.errors import NotFound
+from frontdesk.http.deps import Ctx, CurrentAgent, public_origin
+from frontdesk.http.schemas import Body, WebsiteOut
+from frontdesk.websites import actions
+from frontdesk.workspaces.queries import websites_of
+
+router = APIRouter(tags=["websites"])
+
+
+class WebsiteList(BaseModel):
+    items: list[WebsiteOut]
+
+
+class WebsitePatch(Body):
+    name: str | None = None
+    url: str | None = None
+    settings: dict[str, Any] | None = None
+
+
+class IdentitySecretOut(BaseModel):
+    identity_secret: str
+
+
+@router.get("/websites")
+async def websites(request: Request, actor: CurrentAgent, ctx: Ctx) -> WebsiteList:
+    return WebsiteList(
+        items=[WebsiteOut.of(w, public_origin(request, ctx)) for w in await websites_of(ctx.db, actor.workspace_id)]
+    )
+
+
+@router.get("/websites/{website_id}")
+async def website(website_id: str, request: Request, actor: CurrentAgent, ctx: Ctx) -> WebsiteOut:
+    for found in await websites_of(ctx.db, actor.workspace_id):
+        if found.id == website_id:
+            return WebsiteOut.of(found, public_origin(request, ctx))
+    raise NotFound(f"no website {website_id}")
+
+
+@router.patch("/websites/{website_id}")
+async def update_website(
+    website_id: str, body: WebsitePatch, request: Request, actor: CurrentAgent, ctx: Ctx
+) -> WebsiteOut:
+    changes = actions.WebsiteChanges(name=body.name, url=body.url, settings=body.settings)
+    return WebsiteOut.of(await actions.update_website(ctx, actor, website_id, changes), public_origin(request, ctx))
+
+
+@router.post("/websites/{website_id}/identity-secret")
+async def rotate_identity_secret(website_id: str, actor: CurrentAgent, ctx: Ctx) -> IdentitySecretOut:
+    """Turns on identity verification (or replaces the secret). Shown once; keep it on your server."""
+    return IdentitySecretOut(identity_secret=await actions.rotate_identity_secret(ctx, actor, website_id))

@@ -1,0 +1,242 @@
+"""The widget's calls beyond chatting: who the visitor is, what they look at, forms,
+files, and the HTTP stream that replaces the socket where WebSockets are blocked."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Query, Request, Response, UploadFile
+from pydantic import BaseModel, Field
+from starlette.responses import StreamingResponse
+
+from frontdesk.attachments.actions import Upload, upload_attachment
+from frontdesk.attachments.views import attachment_data
+from frontdesk.contacts.activity import Visit, record_page_view
+from frontdesk.contacts.identify import Identity, identify_visitor
+from frontdesk.conversations.actions import mark_read, set_typing
+from frontdesk.conversations.feedback import rate_conversation, request_transcript
+from frontdesk.conversations.offline import OfflineMessage, leave_offline_message
+from frontdesk.conversations.queries import conversation_for
+from frontdesk.conversations.site_notes import notify_agents
+from frontdesk.errors import Invalid
+from frontdesk.events import AttachmentData, ContactSummary, MessageData
+from frontdesk.http.deps import Ctx, CurrentVisitor
+from frontdesk.http.schemas import Body
+from frontdesk.messages.actions import NewMessage, send_message
+from frontdesk.messages.models import BODY_MAX_CHARS
+from frontdesk.messages.views import message_data
+from frontdesk.websites.models import Website
+from frontdesk.websites.settings import effective
+from frontdesk.ws.connection import QUEUE_FRAMES
+from frontdesk.ws.frames import MAX_CURSORS
+from frontdesk.ws.session import HEARTBEAT_S, open_session
+
+router = APIRouter(prefix="/widget", tags=["widget"])
+
+
+class IdentifyIn(Body):
+    name: str | None = Field(default=None, max_length=400)
+    email: str | None = Field(default=None, max_length=400)
+    phone: str | None = Field(default=None, max_length=100)
+    external_id: str | None = Field(default=None, max_length=400)
+    signature: str | None = Field(default=None, max_length=200)
+    custom_attributes: dict[str, Any] | None = None
+    nickname: str | None = Field(default=None, max_length=400, description="the name agents see (Olark)")
+    status: list[str] | None = Field(default=None, max_length=20, description="lines for the agent's view (Olark)")
+
+
+class IdentifyOut(BaseModel):
+    token: str
+    contact: ContactSummary
+
+
+@router.post("/identify")
+async def identify(body: IdentifyIn, actor: CurrentVisitor, ctx: Ctx) -> IdentifyOut:
+    identity = Identity(
+        name=body.name or body.nickname,
+        email=body.email,
+        phone=body.phone,
+        external_id=body.external_id,
+        signature=body.signature,
+        custom_attributes=body.custom_attributes,
+        status=body.status,
+    )
+    contact, token = await identify_visitor(ctx, actor, identity)
+    return IdentifyOut(token=token, contact=ContactSummary(id=contact.id, name=contact.name, email=contact.email))
+
+
+class ActivityIn(Body):
+    url: str = Field(max_length=2000)
+    title: str = Field(default="", max_length=500)
+    referrer: str = Field(default="", max_length=2000)
+    language: str | None = Field(default=None, max_length=35)
+    time_zone: str | None = Field(default=None, max_length=64)
+    screen: dict[str, int] | None = None
+
+
+@router.post("/activity", status_code=204)
+async def activity(body: ActivityIn, request: Request, actor: CurrentVisitor, ctx: Ctx) -> None:
+    visit = Visit(
+        url=body.url,
+        title=body.title,
+        referrer=body.referrer,
+        language=body.language,
+        time_zone=body.time_zone,
+        screen=body.screen,
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    await record_page_view(ctx, actor, visit)
+
+
+class OfflineIn(Body):
+    client_ref: str
+    name: str = Field(max_length=400)
+    email: str = Field(max_length=400)
+    body: str = Field(max_length=BODY_MAX_CHARS * 2)
+
+
+@router.post("/offline-messages", status_code=201)
+async def offline_message(body: OfflineIn, actor: CurrentVisitor, ctx: Ctx, response: Response) -> MessageData:
+    offline = OfflineMessage(client_ref=body.client_ref, name=body.name, email=body.email, body=body.body)
+    message, duplicate = await leave_offline_message(ctx, actor, offline)
+    if duplicate:
+        response.status_code = 200
+    return message_data(message)
+
+
+class RatingIn(Body):
+    score: int
+    comment: str | None = Field(default=None, max_length=4000)
+
+
+class RatingOut(BaseModel):
+    score: int
+    comment: str | None
+
+
+@router.post("/conversations/{conversation_id}/rating")
+async def rating(conversation_id: str, body: RatingIn, actor: CurrentVisitor, ctx: Ctx) -> RatingOut:
+    score, comment = await rate_conversation(ctx, actor, conversation_id, body.score, body.comment)
+    return RatingOut(score=score, comment=comment)
+
+
+class TranscriptIn(Body):
+    email: str = Field(max_length=400)
+
+
+@router.post("/conversations/{conversation_id}/transcript", status_code=202)
+async def transcript(conversation_id: str, body: TranscriptIn, actor: CurrentVisitor, ctx: Ctx) -> dict[str, str]:
+    await request_transcript(ctx, actor, conversation_id, body.email)
+    return {"status": "queued"}
+
+
+@router.post("/attachments", status_code=201)
+async def attachment(file: UploadFile, actor: CurrentVisitor, ctx: Ctx) -> AttachmentData:
+    async with ctx.db.reader() as session:
+        website = await session.get_one(Website, actor.website_id)
+    rules = effective(website.settings).attachments
+    data = await file.read(rules.max_bytes + 1)
+    upload = Upload(name=file.filename or "file", content_type=file.content_type or "", data=data)
+    stored = await upload_attachment(ctx, actor, upload, rules)
+    return attachment_data(
+        {"id": stored.id, "name": stored.name, "content_type": stored.content_type, "size": stored.size}
+    )
+
+
+class NoteIn(Body):
+    body: str = Field(max_length=BODY_MAX_CHARS * 2)
+
+
+@router.post("/notify", status_code=204)
+async def notify(body: NoteIn, actor: CurrentVisitor, ctx: Ctx) -> None:
+    await notify_agents(ctx, actor, body.body)
+
+
+class SiteMessageIn(Body):
+    client_ref: str
+    body: str = Field(max_length=BODY_MAX_CHARS * 2)
+
+
+@router.post("/site-messages", status_code=201)
+async def site_message(body: SiteMessageIn, actor: CurrentVisitor, ctx: Ctx, response: Response) -> MessageData:
+    async with ctx.db.reader() as session:
+        website = await session.get_one(Website, actor.website_id)
+    new = NewMessage(body=body.body, client_ref=body.client_ref, site_speaker=website.name)
+    result = await send_message(ctx, actor, new)
+    if result.duplicate:
+        response.status_code = 200
+    return message_data(result.message)
+
+
+class TypingIn(Body):
+    conversation_id: str
+    state: str = Field(pattern="^(start|stop)$")
+
+
+@router.post("/typing", status_code=204)
+async def typing(body: TypingIn, actor: CurrentVisitor, ctx: Ctx) -> None:
+    async with ctx.db.reader() as session:
+        await conversation_for(session, actor, body.conversation_id)
+    await set_typing(ctx, actor, body.conversation_id, actor.contact_id, body.state == "start")
+
+
+class ReadIn(Body):
+    conversation_id: str
+    seq: int = Field(ge=0)
+
+
+@router.post("/read", status_code=204)
+async def read(body: ReadIn, actor: CurrentVisitor, ctx: Ctx) -> None:
+    await mark_read(ctx, actor, body.conversation_id, body.seq)
+
+
+def _cursors(raw: str) -> dict[str, int]:
+    try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise Invalid('"cursors" must be a JSON object of conversation id to seq', field="cursors") from None
+    if (
+        not isinstance(parsed, dict)
+        or len(parsed) > MAX_CURSORS
+        or not all(isinstance(k, str) and isinstance(v, int) and v >= 0 for k, v in parsed.items())
+    ):
+        raise Invalid('"cursors" must be a JSON object of conversation id to seq (>= 0)', field="cursors")
+    return parsed
+
+
+@router.get("/stream", response_class=StreamingResponse)
+async def stream(
+    request: Request, actor: CurrentVisitor, ctx: Ctx, cursors: Annotated[str, Query(max_length=100_000)] = "{}"
+) -> StreamingResponse:
+    """The socket's frames as Server-Sent Events, for networks that block WebSockets."""
+    frames: asyncio.Queue[str | None] = asyncio.Queue(QUEUE_FRAMES)
+
+    async def send(text: str) -> None:
+        await frames.put(text)
+
+    async def close(_code: int, _reason: str) -> None:
+        with contextlib.suppress(asyncio.QueueFull):
+            frames.put_nowait(None)
+
+    live = await open_session(ctx, actor, _cursors(cursors), send, close)
+
+    async def body() -> AsyncIterator[str]:
+        try:
+            while True:
+                try:
+                    text = await asyncio.wait_for(frames.get(), HEARTBEAT_S)
+                except TimeoutError:
+                    yield ": ping\n\n"  # keeps proxies from closing an idle stream
+                    continue
+                if text is None:
+                    return
+                yield f"data: {text}\n\n"
+        finally:
+            await live.end()
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
