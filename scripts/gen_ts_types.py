@@ -60,6 +60,16 @@ def interface(model: type[BaseModel]) -> str:
     return "\n".join(lines)
 
 
+def nested(models: list[type[BaseModel]]) -> list[type[BaseModel]]:
+    """The models, preceded by every model they refer to, each once."""
+    ordered: dict[str, type[BaseModel]] = {}
+    for model in models:
+        for name in model.model_json_schema(ref_template="{model}").get("$defs", {}):
+            ordered.setdefault(name, getattr(events, name))
+        ordered.setdefault(model.__name__, model)
+    return list(ordered.values())
+
+
 def render() -> str:
     parts = [
         "// Generated from src/frontdesk/events.py by scripts/gen_ts_types.py — do not edit.",
@@ -68,7 +78,7 @@ def render() -> str:
         "",
     ]
     payloads = list(dict.fromkeys(events.CATALOG.values()))
-    for model in SHARED + payloads:
+    for model in nested(SHARED + payloads):
         parts += [interface(model), ""]
     parts.append("export interface EventDataMap {")
     for name, model in events.CATALOG.items():

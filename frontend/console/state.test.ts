@@ -31,6 +31,7 @@ function message(conversationId: string, seq: number, createdAt: string): Messag
     client_ref: null,
     created_at: createdAt,
     system: null,
+    attachments: [],
   };
 }
 

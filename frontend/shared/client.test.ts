@@ -63,6 +63,7 @@ function message(conversationId: string, seq: number, clientRef: string | null =
     client_ref: clientRef,
     created_at: "2026-11-28T15:20:01.123Z",
     system: null,
+    attachments: [],
   };
 }
 

@@ -83,9 +83,22 @@ export interface ContactUpdated {
   contact: ContactSummary;
 }
 
+export interface PageViewData {
+  url: string;
+  title: string;
+  referrer: string;
+  created_at: string;
+}
+
 export interface PageViewed {
   contact_id: string;
   page_view: PageViewData;
+}
+
+export interface WebsiteData {
+  id: string;
+  name: string;
+  settings: Record<string, unknown>;
 }
 
 export interface WebsiteUpdated {

@@ -13,6 +13,7 @@ function message(seq: number, clientRef: string | null = null, conversationId = 
     client_ref: clientRef,
     created_at: `2026-11-28T15:20:0${seq}.000Z`,
     system: null,
+    attachments: [],
   };
 }
 
