@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from frontdesk.actors import AgentActor, VisitorActor
 from frontdesk.agents.actions import NewAgent, create_agent
-from frontdesk.agents.models import Role
+from frontdesk.agents.models import Agent, Role
 from frontdesk.agents.queries import actor_for
 from frontdesk.contacts.actions import start_visitor_session
 from frontdesk.context import Context
@@ -37,7 +37,14 @@ async def make_agent(ctx: Context, workspace_id: str, role: Role = Role.AGENT, n
     agent = await create_agent(
         ctx, NewAgent(workspace_id=workspace_id, email=email, name=name, role=role, password=PASSWORD)
     )
-    return actor_for(agent)
+    return await actor_for(ctx.db, agent)
+
+
+async def reload(ctx: Context, actor: AgentActor) -> AgentActor:
+    """The actor as the next request sees it (teams and role are read per request)."""
+    async with ctx.db.reader() as session:
+        agent = await session.get_one(Agent, actor.agent_id)
+    return await actor_for(ctx.db, agent)
 
 
 async def make_visitor(ctx: Context, website: Website) -> tuple[VisitorActor, str]:

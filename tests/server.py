@@ -66,6 +66,8 @@ class Server:
             FRONTDESK_SECRET_KEY=SECRET,
             FRONTDESK_REDIS_URL=self.redis_url,
             FRONTDESK_LOG_LEVEL="warning",
+            # A closed console sets its agent offline quickly, so tests need not wait 30 s.
+            FRONTDESK_OFFLINE_GRACE_SECONDS="0.3",
         )
         env.update(self.extra_env)
         return env

@@ -44,9 +44,10 @@ async def test_acknowledged_messages_survive_sigkill_and_clients_resume(
         vis2, replay = await visitor(restarted, token, {conv: acked[9]["message"]["seq"]})
         assert [m["body"] for m in messages_in(replay)] == [f"message {i}" for i in range(10, 20)]
         console, full = await agent(restarted, cookie, {conv: 0})  # the session cookie survived too
-        assert [m["body"] for m in messages_in(full)] == [f"message {i}" for i in range(20)]
+        said = [m["body"] for m in messages_in(full) if m["author"]["type"] != "system"]
+        assert said == [f"message {i}" for i in range(20)]
         again = await vis2.say("after the crash", conv)
-        assert again["message"]["seq"] == acked[-1]["message"]["seq"] + 1
+        assert again["message"]["seq"] > acked[-1]["message"]["seq"]
         await vis2.close()
         await console.close()
     finally:

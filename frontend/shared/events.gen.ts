@@ -109,6 +109,17 @@ export interface AvailabilityChanged {
   agents_online: boolean;
 }
 
+export interface QueueUpdated {
+  conversation_id: string;
+  position: number;
+  estimated_wait_seconds: number;
+}
+
+export interface AgentStatusChanged {
+  agent: AgentSummary;
+  status: "online" | "away" | "offline";
+}
+
 export interface EventDataMap {
   "conversation.created": ConversationCreated;
   "conversation.updated": ConversationUpdated;
@@ -120,6 +131,8 @@ export interface EventDataMap {
   "contact.page_viewed": PageViewed;
   "website.updated": WebsiteUpdated;
   "availability.changed": AvailabilityChanged;
+  "queue.updated": QueueUpdated;
+  "agent.status_changed": AgentStatusChanged;
 }
 
 export type EventName = keyof EventDataMap;

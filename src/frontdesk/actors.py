@@ -14,10 +14,20 @@ class AgentActor:
     agent_id: str
     name: str
     role: Role
+    # The teams whose chats this agent may see; None: every chat of the workspace.
+    team_ids: frozenset[str] | None = None
 
     @property
     def is_admin(self) -> bool:
         return self.role in (Role.OWNER, Role.ADMIN)
+
+    @property
+    def sees_all(self) -> bool:
+        return self.team_ids is None
+
+    def may_see(self, team_id: str | None, assignee_id: str | None) -> bool:
+        """Chats without a team are everyone's; an agent always sees the chats they hold."""
+        return self.team_ids is None or team_id is None or team_id in self.team_ids or assignee_id == self.agent_id
 
 
 @dataclass(frozen=True, slots=True)

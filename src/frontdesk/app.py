@@ -15,6 +15,7 @@ from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.conversations.emails import HANDLERS as JOB_HANDLERS
 from frontdesk.http import (
+    agents,
     attachments,
     auth,
     contacts,
@@ -22,6 +23,7 @@ from frontdesk.http import (
     errors,
     health,
     pages,
+    routing,
     tokens,
     websites,
     widget,
@@ -34,6 +36,7 @@ from frontdesk.mail.sender import MailSender, MemorySender, SmtpSender
 from frontdesk.realtime.bus import Bus
 from frontdesk.realtime.memory import MemoryBus
 from frontdesk.realtime.redis import RedisBus
+from frontdesk.routing import watchdog
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 from frontdesk.ws.gateway import agent_socket, visitor_socket
@@ -64,12 +67,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await ctx.bus.start()
-        worker = asyncio.create_task(Worker(ctx, JOB_HANDLERS).run_forever(), name="outbox-worker")
+        loops = [
+            asyncio.create_task(Worker(ctx, JOB_HANDLERS).run_forever(), name="outbox-worker"),
+            asyncio.create_task(watchdog.run_forever(ctx), name="routing-watchdog"),
+        ]
         try:
             yield
         finally:
-            worker.cancel()
-            await asyncio.gather(worker, return_exceptions=True)
+            for loop in loops:
+                loop.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
             await ctx.bus.close()
             await ctx.db.dispose()
 
@@ -85,7 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, tokens, conversations, contacts, websites, widget, widget_extras, attachments):
+    modules = (auth, tokens, agents, conversations, contacts, routing, websites, widget, widget_extras, attachments)
+    for module in modules:
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

@@ -34,6 +34,8 @@ class Context:
                 conversation_id=event.conversation_id,
                 seq=event.seq,
                 droppable=event.name in DROPPABLE,
+                team_id=event.team_id,
+                assignee_id=event.assignee_id,
             )
             for topic in event.topics:
                 await self.bus.publish(topic, message)

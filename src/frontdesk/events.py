@@ -122,6 +122,17 @@ class PageViewed(BaseModel):
     page_view: PageViewData
 
 
+class QueueUpdated(BaseModel):
+    conversation_id: str
+    position: int
+    estimated_wait_seconds: int
+
+
+class AgentStatusChanged(BaseModel):
+    agent: AgentSummary
+    status: Literal["online", "away", "offline"]
+
+
 class EventName(enum.StrEnum):
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_UPDATED = "conversation.updated"
@@ -133,6 +144,8 @@ class EventName(enum.StrEnum):
     CONTACT_PAGE_VIEWED = "contact.page_viewed"
     WEBSITE_UPDATED = "website.updated"
     AVAILABILITY_CHANGED = "availability.changed"
+    QUEUE_UPDATED = "queue.updated"
+    AGENT_STATUS_CHANGED = "agent.status_changed"
 
 
 CATALOG: dict[EventName, type[BaseModel]] = {
@@ -146,6 +159,8 @@ CATALOG: dict[EventName, type[BaseModel]] = {
     EventName.CONTACT_PAGE_VIEWED: PageViewed,
     EventName.WEBSITE_UPDATED: WebsiteUpdated,
     EventName.AVAILABILITY_CHANGED: AvailabilityChanged,
+    EventName.QUEUE_UPDATED: QueueUpdated,
+    EventName.AGENT_STATUS_CHANGED: AgentStatusChanged,
 }
 
 # Events a slow socket may lose without harm: they describe a passing state.
@@ -161,6 +176,9 @@ class Event:
     topics: tuple[str, ...]
     conversation_id: str | None = None
     seq: int | None = None
+    # Whose conversation it is, for sockets that may see only some (agents of other teams).
+    team_id: str | None = None
+    assignee_id: str | None = None
 
     def __post_init__(self) -> None:
         expected = CATALOG[self.name]

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure (set behind HTTPS).")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port; empty: no email is sent.")
     mail_from: str = Field(default="Frontdesk <frontdesk@localhost>", description="The From of every email.")
+    offline_grace_seconds: float = Field(
+        default=30, description="After an agent's last console closes, how long until they are set offline."
+    )
     log_level: str = "info"
 
     @cached_property

@@ -15,7 +15,9 @@ from frontdesk.agents.secrets import API_TOKEN_PREFIX, digest, new_secret
 from frontdesk.clock import utcnow
 from frontdesk.context import Context
 from frontdesk.errors import Conflict, Invalid, NotFound, Unauthorized
+from frontdesk.routing.models import TeamMember
 from frontdesk.validation import check_email, check_text
+from frontdesk.websites.models import Website
 
 # Agents log in once a working week or so; a stolen cookie stops working within this time.
 SESSION_LIFETIME = timedelta(days=14)
@@ -45,6 +47,14 @@ async def create_agent(ctx: Context, new: NewAgent) -> Agent:
     try:
         async with ctx.db.transaction() as session:
             session.add(agent)
+            await session.flush()
+            # New agents answer the teams websites route to by default.
+            default_teams = await session.scalars(
+                select(Website.default_team_id)
+                .where(Website.workspace_id == new.workspace_id, Website.default_team_id.is_not(None))
+                .distinct()
+            )
+            session.add_all(TeamMember(team_id=t, agent_id=agent.id) for t in default_teams if t)
     except IntegrityError:
         raise Conflict(f"an agent with email {email} already exists", field="email") from None
     return agent

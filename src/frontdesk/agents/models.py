@@ -13,7 +13,18 @@ from frontdesk.storage.base import Base, id_column
 class Role(enum.StrEnum):
     OWNER = "owner"
     ADMIN = "admin"
+    SUPERVISOR = "supervisor"
     AGENT = "agent"
+
+
+class Status(enum.StrEnum):
+    ONLINE = "online"  # takes new chats
+    AWAY = "away"  # keeps their chats, takes no new ones
+    OFFLINE = "offline"  # their chats go back to the queue
+
+
+# A common default in live-chat tools: enough to keep an agent busy, few enough to answer well.
+DEFAULT_MAX_CHATS = 3
 
 
 class Agent(Base):
@@ -28,6 +39,14 @@ class Agent(Base):
     role: Mapped[str] = mapped_column(String(20), default=Role.AGENT.value)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.OFFLINE.value)
+    max_chats: Mapped[int] = mapped_column(default=DEFAULT_MAX_CHATS)
+    # Open chats assigned to the agent, kept in the same transactions that assign and
+    # release them: "assign if open_chats < max_chats" is then one atomic UPDATE.
+    open_chats: Mapped[int] = mapped_column(default=0)
+    last_assigned_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Agents see their teams' chats; this widens that to the whole workspace.
+    all_teams: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

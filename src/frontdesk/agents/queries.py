@@ -8,11 +8,21 @@ from frontdesk.actors import AgentActor
 from frontdesk.agents.models import Agent, AgentSession, ApiToken, Role
 from frontdesk.agents.secrets import API_TOKEN_PREFIX, digest
 from frontdesk.clock import utcnow
+from frontdesk.routing.models import TeamMember
 from frontdesk.storage.db import Database
 
 
-def actor_for(agent: Agent) -> AgentActor:
-    return AgentActor(workspace_id=agent.workspace_id, agent_id=agent.id, name=agent.name, role=Role(agent.role))
+async def actor_for(db: Database, agent: Agent) -> AgentActor:
+    """Owners, admins and supervisors see every chat; agents their teams' (or all, when
+    given wider access)."""
+    role = Role(agent.role)
+    team_ids = None
+    if role is Role.AGENT and not agent.all_teams:
+        async with db.reader() as session:
+            team_ids = frozenset(
+                await session.scalars(select(TeamMember.team_id).where(TeamMember.agent_id == agent.id))
+            )
+    return AgentActor(workspace_id=agent.workspace_id, agent_id=agent.id, name=agent.name, role=role, team_ids=team_ids)
 
 
 async def agent_for_session(db: Database, secret: str) -> Agent | None:

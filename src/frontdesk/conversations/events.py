@@ -19,17 +19,25 @@ from frontdesk.messages.views import message_data
 from frontdesk.topics import visitor, workspace_agents
 
 
-def message_created(message: Message, contact_id: str) -> Event:
+def message_created(message: Message, conversation: Conversation) -> Event:
     topics: tuple[str, ...] = (workspace_agents(message.workspace_id),)
     if not message.private:
-        topics += (visitor(contact_id),)
+        topics += (visitor(conversation.contact_id),)
     return Event(
         EventName.MESSAGE_CREATED,
         MessageCreated(message=message_data(message)),
         topics,
         conversation_id=message.conversation_id,
         seq=message.seq,
+        team_id=conversation.team_id,
+        assignee_id=conversation.assignee_id,
     )
+
+
+def message_frame(message: Message) -> bytes:
+    """The socket frame of a stored message (replays and gap fills)."""
+    data = MessageCreated(message=message_data(message))
+    return Event(EventName.MESSAGE_CREATED, data, (), conversation_id=message.conversation_id, seq=message.seq).frame()
 
 
 def conversation_created(
@@ -41,6 +49,8 @@ def conversation_created(
         data,
         (workspace_agents(conversation.workspace_id),),
         conversation_id=conversation.id,
+        team_id=conversation.team_id,
+        assignee_id=conversation.assignee_id,
     )
 
 
@@ -59,6 +69,8 @@ def conversation_updated(
             for_agents,
             (workspace_agents(conversation.workspace_id),),
             conversation_id=conversation.id,
+            team_id=conversation.team_id,
+            assignee_id=conversation.assignee_id,
         ),
         Event(EventName.CONVERSATION_UPDATED, for_visitor, (visitor(contact.id),), conversation_id=conversation.id),
     ]

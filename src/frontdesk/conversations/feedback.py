@@ -8,10 +8,10 @@ from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.actions import SYSTEM
-from frontdesk.conversations.queries import conversation_for
+from frontdesk.conversations.queries import conversation_for, last_spoken
 from frontdesk.errors import Invalid
 from frontdesk.jobs.outbox import enqueue
-from frontdesk.messages.actions import append_message
+from frontdesk.messages.append import append_message
 from frontdesk.validation import check_email, check_text
 
 MAX_COMMENT_CHARS = 2000
@@ -34,8 +34,9 @@ async def rate_conversation(
         await session.flush()
         contact = await session.get_one(Contact, conversation.contact_id)
         assignee = await session.get(Agent, conversation.assignee_id) if conversation.assignee_id else None
-    events = [conversation_events.message_created(message, contact.id)]
-    events += conversation_events.conversation_updated(conversation, contact, assignee, message, ["rating"])
+        last = await last_spoken(session, conversation.id)
+    events = [conversation_events.message_created(message, conversation)]
+    events += conversation_events.conversation_updated(conversation, contact, assignee, last, ["rating"])
     await ctx.publish(events)
     return score, text or None
 

@@ -25,7 +25,10 @@ class Conversation(Base):
     """
 
     __tablename__ = "conversations"
-    __table_args__ = (Index("ix_conversations_inbox", "workspace_id", "status", "last_activity_at"),)
+    __table_args__ = (
+        Index("ix_conversations_inbox", "workspace_id", "status", "last_activity_at"),
+        Index("ix_conversations_queue", "team_id", "queued_at"),
+    )
 
     id: Mapped[str] = id_column()
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -39,5 +42,12 @@ class Conversation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), default=None)
+    # Set while the chat waits in its team's queue for a free agent; the order of the queue.
+    queued_at: Mapped[datetime | None] = mapped_column(default=None)
+    assigned_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The visitor's first message since an agent last wrote: "waiting for an answer since".
+    awaiting_reply_since: Mapped[datetime | None] = mapped_column(default=None)
+    out_of_hours: Mapped[bool] = mapped_column(default=False)
     rating_score: Mapped[int | None] = mapped_column(default=None)
     rating_comment: Mapped[str | None] = mapped_column(String(2000), default=None)

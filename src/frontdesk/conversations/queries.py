@@ -6,7 +6,7 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select, tuple_
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import Actor, AgentActor, VisitorActor
@@ -16,7 +16,7 @@ from frontdesk.conversations.models import Conversation
 from frontdesk.conversations.views import conversation_data
 from frontdesk.errors import Invalid, NotFound
 from frontdesk.events import ConversationData
-from frontdesk.messages.models import Message
+from frontdesk.messages.models import AuthorType, Message
 from frontdesk.storage.db import Database
 
 
@@ -24,8 +24,26 @@ def scoped(actor: Actor) -> Select[Conversation]:
     """Conversations the actor may reach: their workspace's, or a visitor's own."""
     query = select(Conversation).where(Conversation.workspace_id == actor.workspace_id)
     if isinstance(actor, VisitorActor):
-        query = query.where(Conversation.contact_id == actor.contact_id)
+        return query.where(Conversation.contact_id == actor.contact_id)
+    if actor.team_ids is not None:
+        query = query.where(
+            or_(
+                Conversation.team_id.in_(actor.team_ids),
+                Conversation.team_id.is_(None),
+                Conversation.assignee_id == actor.agent_id,
+            )
+        )
     return query
+
+
+async def last_spoken(session: AsyncSession, conversation_id: str) -> Message | None:
+    """The last thing someone said (not a system line): what an inbox shows as the preview."""
+    return await session.scalar(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.author_type != AuthorType.SYSTEM)
+        .order_by(Message.seq.desc())
+        .limit(1)
+    )
 
 
 async def conversation_for(
@@ -50,11 +68,18 @@ async def views_of(session: AsyncSession, conversations: list[Conversation]) -> 
     }
     assignee_ids = {c.assignee_id for c in conversations if c.assignee_id}
     agents = {a.id: a for a in await session.scalars(select(Agent).where(Agent.id.in_(assignee_ids)))}
-    pairs = [(c.id, c.last_seq) for c in conversations if c.last_seq]
-    last = {}
-    if pairs:
-        rows = await session.scalars(select(Message).where(tuple_(Message.conversation_id, Message.seq).in_(pairs)))
-        last = {m.conversation_id: m for m in rows}
+    spoken = (
+        select(Message.conversation_id, func.max(Message.seq).label("seq"))
+        .where(Message.conversation_id.in_([c.id for c in conversations]), Message.author_type != AuthorType.SYSTEM)
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(Message).join(
+            spoken, and_(Message.conversation_id == spoken.c.conversation_id, Message.seq == spoken.c.seq)
+        )
+    )
+    last = {m.conversation_id: m for m in rows}
     return [
         conversation_data(c, contacts[c.contact_id], agents.get(c.assignee_id or ""), last.get(c.id))
         for c in conversations

@@ -11,7 +11,8 @@ from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.models import Conversation, Status
 from frontdesk.events import Author
-from frontdesk.messages.actions import SITE_NOTES_KEY, append_message
+from frontdesk.messages.actions import SITE_NOTES_KEY
+from frontdesk.messages.append import append_message
 from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType
 from frontdesk.validation import check_text
 
@@ -42,4 +43,4 @@ async def notify_agents(ctx: Context, actor: VisitorActor, body: str) -> None:
             return
         message = append_message(session, conversation, author, text, private=True, system={"action": "site_note"})
         await session.flush()
-    await ctx.publish([conversation_events.message_created(message, actor.contact_id)])
+    await ctx.publish([conversation_events.message_created(message, conversation)])

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
-from frontdesk.conversations import actions
+from frontdesk.conversations import update
 from frontdesk.conversations.queries import ConversationFilter, get_conversation, list_conversations
 from frontdesk.events import ConversationData, MessageData
 from frontdesk.http.deps import Ctx, CurrentAgent
@@ -40,15 +40,22 @@ async def conversation(conversation_id: str, actor: CurrentAgent, ctx: Ctx) -> C
 class ConversationPatch(Body):
     status: Literal["open", "pending", "resolved"] | None = None
     assignee_id: str | None = Field(default=None, description="an agent id; null unassigns")
+    team_id: str | None = Field(default=None, description="a team id (a transfer); null: no team")
+    note: str | None = Field(default=None, max_length=4000, description="why, for the team (a transfer note)")
 
 
 @router.patch("/conversations/{conversation_id}")
 async def update_conversation(
     conversation_id: str, body: ConversationPatch, actor: CurrentAgent, ctx: Ctx
 ) -> ConversationData:
-    assignee = body.assignee_id if "assignee_id" in body.model_fields_set else actions.UNCHANGED
-    changes = actions.ConversationChanges(status=body.status, assignee_id=assignee)
-    return await actions.update_conversation(ctx, actor, conversation_id, changes)
+    given = body.model_fields_set
+    changes = update.ConversationChanges(
+        status=body.status,
+        assignee_id=body.assignee_id if "assignee_id" in given else update.UNCHANGED,
+        team_id=body.team_id if "team_id" in given else update.UNCHANGED,
+        note=body.note,
+    )
+    return await update.update_conversation(ctx, actor, conversation_id, changes)
 
 
 @router.get("/conversations/{conversation_id}/messages")

@@ -49,14 +49,14 @@ async def current_agent(request: Request, ctx: Annotated[Context, Depends(get_co
         agent = await agent_for_api_token(ctx.db, token)
         if agent is None:
             raise Unauthorized("the API token is not valid (revoked or mistyped?)")
-        return actor_for(agent)
+        return await actor_for(ctx.db, agent)
     cookie = request.cookies.get(SESSION_COOKIE)
     agent = await agent_for_session(ctx.db, cookie) if cookie else None
     if agent is None:
         raise Unauthorized("log in first, or send an API token as 'Authorization: Bearer fd_...'")
     if request.method not in SAFE_METHODS and not same_origin(request.headers):
         raise Forbidden("cross-origin request refused; use an API token from other sites")
-    return actor_for(agent)
+    return await actor_for(ctx.db, agent)
 
 
 async def current_visitor(request: Request, ctx: Annotated[Context, Depends(get_context)]) -> VisitorActor:

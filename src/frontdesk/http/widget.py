@@ -18,6 +18,7 @@ from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.queries import messages_page
 from frontdesk.messages.views import message_data
+from frontdesk.routing.availability import website_available
 from frontdesk.websites.views import website_data
 
 router = APIRouter(prefix="/widget", tags=["widget"])
@@ -71,8 +72,7 @@ async def session(body: SessionIn, ctx: Ctx) -> SessionOut:
         contact=ContactSummary(id=contact.id, name=contact.name, email=contact.email),
         website=WidgetWebsite(**website_data(website).model_dump()),
         conversations=await _briefs(ctx, actor) if started.resumed else [],
-        # Someone has the console open. Routing (issue #5) refines this with agent status.
-        agents_online=ctx.presence.agents_online(website.workspace_id) > 0,
+        agents_online=await website_available(ctx.db, website),
     )
 
 

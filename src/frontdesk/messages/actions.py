@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,8 +25,13 @@ from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.models import Conversation, Status
 from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import Conflict, Forbidden, Invalid
-from frontdesk.events import Author, Event
+from frontdesk.events import Author
+from frontdesk.messages.append import append_message, author_of
 from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message
+from frontdesk.routing.announce import announce
+from frontdesk.routing.assignment import take_seat_anyway
+from frontdesk.routing.dispatch import reopened, route_new
+from frontdesk.routing.routed import Routed
 from frontdesk.validation import check_text
 
 # Where site notes wait for a conversation (conversations/site_notes.py); hidden from the API.
@@ -53,42 +57,6 @@ class SendResult:
     duplicate: bool
 
 
-def append_message(
-    session: AsyncSession,
-    conversation: Conversation,
-    author: Author,
-    body: str,
-    *,
-    private: bool = False,
-    client_ref: str | None = None,
-    system: dict[str, Any] | None = None,
-) -> Message:
-    """Number and add an entry to a conversation whose row the caller has locked."""
-    conversation.last_seq += 1
-    conversation.last_activity_at = utcnow()
-    message = Message(
-        workspace_id=conversation.workspace_id,
-        conversation_id=conversation.id,
-        seq=conversation.last_seq,
-        author_type=author.type,
-        author_id=author.id,
-        author_name=author.name,
-        body=body,
-        private=private,
-        client_ref=client_ref,
-        system=system,
-        created_at=conversation.last_activity_at,
-    )
-    session.add(message)
-    return message
-
-
-def author_of(actor: Actor) -> Author:
-    if isinstance(actor, AgentActor):
-        return Author(type=AuthorType.AGENT.value, id=actor.agent_id, name=actor.name)
-    return Author(type=AuthorType.VISITOR.value, id=actor.contact_id, name=actor.name)
-
-
 async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResult:
     body = check_text("body", new.body, max_chars=BODY_MAX_CHARS, min_chars=0 if new.attachment_ids else 1)
     _check_request(actor, new)
@@ -96,7 +64,7 @@ async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResul
         async with ctx.db.transaction() as session:
             if new.client_ref and (earlier := await _sent_before(session, actor, new.client_ref)):
                 return SendResult(earlier, duplicate=True)
-            message, events = await _store(session, actor, new, body)
+            message, routed = await _store(session, actor, new, body)
     except IntegrityError:
         # Two retries of one send raced (PostgreSQL): the other one stored it.
         if new.client_ref:
@@ -104,7 +72,7 @@ async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResul
                 if earlier := await _sent_before(session, actor, new.client_ref):
                     return SendResult(earlier, duplicate=True)
         raise
-    await ctx.publish(events)
+    await announce(ctx, message.workspace_id, routed)
     return SendResult(message, duplicate=False)
 
 
@@ -126,16 +94,25 @@ async def _sent_before(session: AsyncSession, actor: Actor, client_ref: str) -> 
     return earlier
 
 
-async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str) -> tuple[Message, list[Event]]:
+async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str) -> tuple[Message, Routed]:
     conversation, created = await _target(session, actor, new.conversation_id)
     changed = []
+    routed = Routed()
     if isinstance(actor, AgentActor) and not new.private and conversation.assignee_id is None:
-        conversation.assignee_id = actor.agent_id  # the agent who answers owns the chat
+        # The agent who answers owns the chat (and it takes one of their seats).
+        conversation.assignee_id, conversation.queued_at = actor.agent_id, None
+        conversation.assigned_at = utcnow()
+        await take_seat_anyway(session, actor.agent_id)
+        routed.queues.add(conversation.team_id)
         changed.append("assignee")
     if isinstance(actor, VisitorActor) and conversation.status != Status.OPEN:
+        was_resolved = conversation.status == Status.RESOLVED
         conversation.status = Status.OPEN.value  # the visitor wrote again: it needs an answer
         conversation.resolved_at = None
         changed.append("status")
+        if was_resolved:
+            routed.add(await reopened(session, conversation))
+    _track_reply_wait(conversation, actor, new)
     notes = await _pending_site_notes(session, conversation) if created else []
     author = author_of(actor)
     if new.site_speaker and isinstance(actor, VisitorActor):
@@ -155,11 +132,22 @@ async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str
     events = []
     if created:
         events.append(conversation_events.conversation_created(conversation, contact, assignee, message))
-    events += [conversation_events.message_created(note, contact.id) for note in notes]
-    events.append(conversation_events.message_created(message, contact.id))
+    events += [conversation_events.message_created(note, conversation) for note in notes]
+    events.append(conversation_events.message_created(message, conversation))
     if changed and not created:
         events += conversation_events.conversation_updated(conversation, contact, assignee, message, changed)
-    return message, events
+    if created:
+        routed.add(await route_new(session, conversation, contact))
+    routed.events[:0] = events  # the message first, then who was assigned
+    return message, routed
+
+
+def _track_reply_wait(conversation: Conversation, actor: Actor, new: NewMessage) -> None:
+    """When the visitor started waiting for an answer: the clock routing's silence rule reads."""
+    if isinstance(actor, VisitorActor) and not new.site_speaker:
+        conversation.awaiting_reply_since = conversation.awaiting_reply_since or utcnow()
+    elif isinstance(actor, AgentActor) and not new.private:
+        conversation.awaiting_reply_since = None
 
 
 async def _pending_site_notes(session: AsyncSession, conversation: Conversation) -> list[Message]:

@@ -27,16 +27,34 @@ class BusMessage:
     conversation_id: str | None = None
     seq: int | None = None
     droppable: bool = False
+    team_id: str | None = None
+    assignee_id: str | None = None
 
     def encode(self) -> bytes:
         return orjson.dumps(
-            {"f": self.frame.decode(), "e": self.event, "c": self.conversation_id, "s": self.seq, "d": self.droppable}
+            {
+                "f": self.frame.decode(),
+                "e": self.event,
+                "c": self.conversation_id,
+                "s": self.seq,
+                "d": self.droppable,
+                "t": self.team_id,
+                "a": self.assignee_id,
+            }
         )
 
     @classmethod
     def decode(cls, raw: bytes) -> BusMessage:
         d = orjson.loads(raw)
-        return cls(frame=d["f"].encode(), event=d["e"], conversation_id=d["c"], seq=d["s"], droppable=d["d"])
+        return cls(
+            frame=d["f"].encode(),
+            event=d["e"],
+            conversation_id=d["c"],
+            seq=d["s"],
+            droppable=d["d"],
+            team_id=d.get("t"),
+            assignee_id=d.get("a"),
+        )
 
 
 Handler = Callable[[BusMessage], None]

@@ -1,32 +1,30 @@
-"""Which agents have a console open. The widget shows the away state and the offline
-form when nobody does.
-
-In memory, counted per socket (an agent with two tabs is online until both close). This
-is exact on one node; across nodes it will move to Redis with scale-out (issue #6).
+"""Which agents have a console open on this node, counted per socket (an agent with two
+tabs is connected until both close). Opening the console puts an agent online; closing
+the last one puts them offline after a grace period (see ws/gateway.py). Whether an agent
+takes chats is their status in the database, which every node shares.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 
 class Presence:
     def __init__(self) -> None:
-        self._sockets: dict[str, Counter[str]] = defaultdict(Counter)
+        self._sockets: Counter[str] = Counter()
 
-    def connected(self, workspace_id: str, agent_id: str) -> bool:
-        """Returns True when the workspace went from nobody to somebody online."""
-        was_empty = not self._sockets[workspace_id]
-        self._sockets[workspace_id][agent_id] += 1
-        return was_empty
+    def connected(self, agent_id: str) -> bool:
+        """True for the agent's first socket."""
+        self._sockets[agent_id] += 1
+        return self._sockets[agent_id] == 1
 
-    def disconnected(self, workspace_id: str, agent_id: str) -> bool:
-        """Returns True when the workspace's last agent went offline."""
-        agents = self._sockets[workspace_id]
-        agents[agent_id] -= 1
-        if agents[agent_id] <= 0:
-            del agents[agent_id]
-        return not agents
+    def disconnected(self, agent_id: str) -> bool:
+        """True when the agent's last socket closed."""
+        self._sockets[agent_id] -= 1
+        if self._sockets[agent_id] <= 0:
+            del self._sockets[agent_id]
+            return True
+        return False
 
-    def agents_online(self, workspace_id: str) -> int:
-        return len(self._sockets.get(workspace_id, ()))
+    def is_connected(self, agent_id: str) -> bool:
+        return agent_id in self._sockets

@@ -7,6 +7,7 @@ from frontdesk.contacts.page_views import PageView
 from frontdesk.conversations.models import Conversation
 from frontdesk.jobs.models import Job
 from frontdesk.messages.models import Message
+from frontdesk.routing.models import RoutingRule, Team, TeamMember
 from frontdesk.storage.base import Base
 from frontdesk.websites.models import Website
 from frontdesk.workspaces.models import Workspace
@@ -22,6 +23,9 @@ __all__ = [
     "Job",
     "Message",
     "PageView",
+    "RoutingRule",
+    "Team",
+    "TeamMember",
     "Website",
     "Workspace",
 ]

@@ -23,4 +23,5 @@ class Website(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Signs identified visitors' external ids (HMAC-SHA256); never sent to browsers.
     identity_secret: Mapped[str | None] = mapped_column(String(100), default=None)
+    default_team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from frontdesk.context import Context
+from frontdesk.routing.models import Team
 from frontdesk.validation import check_text
 from frontdesk.websites.models import Website
 from frontdesk.workspaces.models import Workspace
@@ -30,13 +31,18 @@ def new_widget_key() -> str:
 
 
 async def create_workspace(ctx: Context, new: NewWorkspace) -> tuple[Workspace, Website]:
-    """A workspace with its first website, so the snippet works right away."""
+    """A workspace with its first website and a "General" team that website routes to,
+    so the snippet works right away and every new agent answers it."""
     workspace = Workspace(name=check_text("name", new.name, max_chars=200))
     async with ctx.db.transaction() as session:
         session.add(workspace)
         await session.flush()
+        team = Team(workspace_id=workspace.id, name="General")
+        session.add(team)
+        await session.flush()
         website = Website(
             workspace_id=workspace.id,
+            default_team_id=team.id,
             name=check_text("website_name", new.website_name, max_chars=200),
             url=new.website_url,
             widget_key=new_widget_key(),

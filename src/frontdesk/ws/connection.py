@@ -17,9 +17,9 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from frontdesk.actors import Actor, VisitorActor
+from frontdesk.actors import Actor, AgentActor, VisitorActor
 from frontdesk.context import Context
-from frontdesk.conversations.events import message_created
+from frontdesk.conversations.events import message_frame
 from frontdesk.conversations.queries import conversation_for, visitor_conversations
 from frontdesk.errors import NotFound
 from frontdesk.messages.queries import messages_between
@@ -67,6 +67,8 @@ class Connection:
 
     # Producers (called on the event loop, never block) --------------------------------
     def on_bus(self, message: BusMessage) -> None:
+        if isinstance(self.actor, AgentActor) and not self.actor.may_see(message.team_id, message.assignee_id):
+            return  # another team's chat
         if self._queue.full() and message.droppable:
             return
         self._put(message)
@@ -119,9 +121,8 @@ class Connection:
 
     async def _send_stored(self, conversation_id: str, after: int, before: int) -> None:
         rows = await messages_between(self.ctx.db, conversation_id, after, before, include_private=not self.is_visitor)
-        contact_id = self.actor.contact_id if isinstance(self.actor, VisitorActor) else ""
         for row in rows:
-            await self._send(message_created(row, contact_id).frame().decode())
+            await self._send(message_frame(row).decode())
 
     async def _replay(self, replay: Replay) -> None:
         cursors = dict(replay.cursors)

@@ -12,17 +12,17 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from frontdesk import topics
 from frontdesk.actors import Actor, AgentActor, VisitorActor
+from frontdesk.agents.models import Status
 from frontdesk.agents.queries import actor_for, agent_for_api_token, agent_for_session
 from frontdesk.context import Context
 from frontdesk.conversations.actions import mark_read, set_typing
 from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import DomainError, Unauthorized
-from frontdesk.events import AvailabilityChanged, Event, EventName
 from frontdesk.http.deps import SESSION_COOKIE, bearer, same_origin, visitor_actor
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.views import message_data
+from frontdesk.routing.availability import console_opened, set_status
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION, FrameError, Hello, Ping, Read, Resume, Send, TypingFrame, parse
 from frontdesk.ws.session import open_session
@@ -67,19 +67,29 @@ async def agent_socket(websocket: WebSocket) -> None:
 
 
 async def _with_presence(ctx: Context, actor: AgentActor, serving: Coroutine[Any, Any, None]) -> None:
-    """While an agent's console is connected, the workspace counts as staffed."""
-    if ctx.presence.connected(actor.workspace_id, actor.agent_id):
-        await publish_availability(ctx, actor.workspace_id, True)
+    """Opening the console puts an agent online (unless they chose away); closing the last
+    one puts them offline after a grace period that covers a page reload."""
+    if ctx.presence.connected(actor.agent_id):
+        await console_opened(ctx, actor)
     try:
         await serving
     finally:
-        if ctx.presence.disconnected(actor.workspace_id, actor.agent_id):
-            await publish_availability(ctx, actor.workspace_id, False)
+        if ctx.presence.disconnected(actor.agent_id):
+            task = asyncio.create_task(_offline_unless_back(ctx, actor))
+            _background.add(task)
+            task.add_done_callback(_background.discard)
 
 
-async def publish_availability(ctx: Context, workspace_id: str, online: bool) -> None:
-    data = AvailabilityChanged(agents_online=online)
-    await ctx.publish([Event(EventName.AVAILABILITY_CHANGED, data, (topics.workspace_visitors(workspace_id),))])
+_background: set[asyncio.Task[None]] = set()
+
+
+async def _offline_unless_back(ctx: Context, actor: AgentActor) -> None:
+    await asyncio.sleep(ctx.settings.offline_grace_seconds)
+    if not ctx.presence.is_connected(actor.agent_id):
+        try:
+            await set_status(ctx, actor, actor.agent_id, Status.OFFLINE.value)
+        except Exception:
+            log.exception("could not mark agent %s offline", actor.agent_id)
 
 
 async def _agent_from_handshake(websocket: WebSocket, ctx: Context) -> AgentActor | None:
@@ -92,7 +102,7 @@ async def _agent_from_handshake(websocket: WebSocket, ctx: Context) -> AgentActo
         agent = await agent_for_session(ctx.db, cookie)
     else:
         agent = None
-    return actor_for(agent) if agent is not None else None
+    return await actor_for(ctx.db, agent) if agent is not None else None
 
 
 async def _hello(websocket: WebSocket) -> Hello | None:

@@ -1,0 +1,134 @@
+"""Telling everyone about assignments and queue positions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.agents.models import Agent, Status
+from frontdesk.contacts.models import Contact
+from frontdesk.context import Context
+from frontdesk.conversations import events as conversation_events
+from frontdesk.conversations.models import Conversation
+from frontdesk.conversations.models import Status as ConversationStatus
+from frontdesk.conversations.queries import last_spoken
+from frontdesk.events import Author, Event, EventName, QueueUpdated
+from frontdesk.messages.append import append_message
+from frontdesk.messages.models import AuthorType
+from frontdesk.routing.assignment import Assigned
+from frontdesk.routing.models import TeamMember
+from frontdesk.routing.routed import Routed
+from frontdesk.storage.db import Database
+from frontdesk.topics import visitor
+
+SYSTEM = Author(type=AuthorType.SYSTEM.value, id=None, name="Frontdesk")
+
+# Until a team has resolved chats of its own to learn from, assume a chat takes this long.
+DEFAULT_HANDLE_SECONDS = 300
+HANDLE_SAMPLE = 50  # recent chats to average: follows a team's pace without jumping around
+
+
+async def announce(ctx: Context, workspace_id: str, routed: Routed) -> None:
+    """After commit: what changed, then every moved queue's new positions."""
+    await ctx.publish(routed.events)
+    if routed.queues:
+        await ctx.publish(await queue_events(ctx.db, workspace_id, routed.queues))
+
+
+async def assignment_events(session: AsyncSession, assigned: list[Assigned], reason: str) -> list[Event]:
+    """In the transaction that assigned: a private system line in each chat (agents see
+    who took it and why), and the events to publish after commit."""
+    events: list[Event] = []
+    for item in assigned:
+        conversation, agent = item.conversation, item.agent
+        note = append_message(
+            session,
+            conversation,
+            SYSTEM,
+            f"{reason} to {agent.name}",
+            private=True,
+            system={"action": "assignee", "assignee_id": agent.id, "by": None},
+        )
+        await session.flush()
+        contact = await session.get_one(Contact, conversation.contact_id)
+        events.append(conversation_events.message_created(note, conversation))
+        last = await last_spoken(session, conversation.id)
+        events += conversation_events.conversation_updated(conversation, contact, agent, last, ["assignee"])
+    return events
+
+
+async def requeue_events(session: AsyncSession, chats: list[Conversation], text: str) -> list[Event]:
+    """Chats that went back to the queue: a private line each, and the unassignment."""
+    events: list[Event] = []
+    for conversation in chats:
+        note = append_message(
+            session,
+            conversation,
+            SYSTEM,
+            text,
+            private=True,
+            system={"action": "assignee", "assignee_id": None, "by": None},
+        )
+        await session.flush()
+        contact = await session.get_one(Contact, conversation.contact_id)
+        events.append(conversation_events.message_created(note, conversation))
+        last = await last_spoken(session, conversation.id)
+        events += conversation_events.conversation_updated(conversation, contact, None, last, ["assignee"])
+    return events
+
+
+async def queue_events(db: Database, workspace_id: str, team_ids: set[str | None]) -> list[Event]:
+    """Every queued visitor of these teams hears their place and an estimated wait."""
+    events: list[Event] = []
+    async with db.reader() as session:
+        for team_id in team_ids:
+            rows = (
+                await session.execute(
+                    select(Conversation.id, Conversation.contact_id)
+                    .where(
+                        Conversation.workspace_id == workspace_id,
+                        Conversation.queued_at.is_not(None),
+                        Conversation.assignee_id.is_(None),
+                        Conversation.status != ConversationStatus.RESOLVED.value,
+                        Conversation.team_id == team_id if team_id else Conversation.team_id.is_(None),
+                    )
+                    .order_by(Conversation.queued_at, Conversation.id)
+                )
+            ).all()
+            if not rows:
+                continue
+            per_chat = await _seconds_per_chat(session, workspace_id, team_id)
+            for position, (conversation_id, contact_id) in enumerate(rows, start=1):
+                data = QueueUpdated(
+                    conversation_id=conversation_id, position=position, estimated_wait_seconds=int(position * per_chat)
+                )
+                events.append(
+                    Event(EventName.QUEUE_UPDATED, data, (visitor(contact_id),), conversation_id=conversation_id)
+                )
+    return events
+
+
+async def _seconds_per_chat(session: AsyncSession, workspace_id: str, team_id: str | None) -> float:
+    """How often a seat frees up: recent handling time over the agents online."""
+    recent = select(Conversation.assigned_at, Conversation.resolved_at).where(
+        Conversation.workspace_id == workspace_id,
+        Conversation.resolved_at.is_not(None),
+        Conversation.assigned_at.is_not(None),
+    )
+    if team_id:
+        recent = recent.where(Conversation.team_id == team_id)
+    spans = [
+        (done - start).total_seconds()
+        for start, done in await session.execute(recent.order_by(Conversation.resolved_at.desc()).limit(HANDLE_SAMPLE))
+        if start and done
+    ]
+    handle = sum(spans) / len(spans) if spans else DEFAULT_HANDLE_SECONDS
+    online = (
+        select(func.count())
+        .select_from(Agent)
+        .where(Agent.workspace_id == workspace_id, Agent.status == Status.ONLINE.value)
+    )
+    if team_id:
+        online = online.join(TeamMember, TeamMember.agent_id == Agent.id).where(TeamMember.team_id == team_id)
+    seats = await session.scalar(online) or 1
+    return handle / seats

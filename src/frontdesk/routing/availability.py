@@ -1,0 +1,156 @@
+"""Agents' status and capacity, and what follows from them: an agent coming online or
+gaining seats takes queued chats; an agent going offline hands theirs back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from frontdesk.actors import AgentActor
+from frontdesk.agents.models import Agent, Role, Status
+from frontdesk.clock import utcnow
+from frontdesk.context import Context
+from frontdesk.conversations.models import Conversation
+from frontdesk.conversations.models import Status as ConversationStatus
+from frontdesk.errors import Invalid, NotFound
+from frontdesk.events import AgentStatusChanged, AgentSummary, AvailabilityChanged, Event, EventName
+from frontdesk.routing.announce import announce, requeue_events
+from frontdesk.routing.assignment import enqueue, release_seat, teams_of
+from frontdesk.routing.dispatch import fill_seats
+from frontdesk.routing.hours import is_open
+from frontdesk.routing.models import Team, TeamMember
+from frontdesk.routing.routed import Routed
+from frontdesk.storage.db import Database
+from frontdesk.topics import website_visitors, workspace_agents
+from frontdesk.websites.actions import require_admin
+from frontdesk.websites.models import Website
+
+MAX_CHATS_LIMIT = 50
+
+_UNSET: Any = object()
+
+
+async def set_status(ctx: Context, actor: AgentActor, agent_id: str, status: str) -> Agent:
+    """Agents set their own status; owners, admins and supervisors anyone's."""
+    if agent_id != actor.agent_id and actor.role not in (Role.OWNER, Role.ADMIN, Role.SUPERVISOR):
+        raise NotFound(f"no agent {agent_id}")  # agents cannot touch each other
+    if status not in {s.value for s in Status}:
+        raise Invalid(f'"status" must be one of online, away, offline; got {status!r}', field="status")
+    async with ctx.db.transaction() as session:
+        agent = await _agent(session, actor, agent_id, lock=True)
+        previous, agent.status = agent.status, status
+        routed = Routed()
+        if status == Status.OFFLINE.value and previous != status:
+            routed = await _hand_back(session, agent)
+        elif status == Status.ONLINE.value and previous != status:
+            routed = await fill_seats(
+                session, agent.workspace_id, [*await teams_of(session, agent.id), None], "Assigned"
+            )
+    data = AgentStatusChanged(agent=AgentSummary(id=agent.id, name=agent.name), status=status)
+    routed.events.insert(0, Event(EventName.AGENT_STATUS_CHANGED, data, (workspace_agents(agent.workspace_id),)))
+    await announce(ctx, agent.workspace_id, routed)
+    if previous != status:
+        await ctx.publish(await availability_events(ctx.db, agent.workspace_id))
+    return agent
+
+
+async def console_opened(ctx: Context, actor: AgentActor) -> None:
+    async with ctx.db.reader() as session:
+        status = await session.scalar(select(Agent.status).where(Agent.id == actor.agent_id))
+    if status == Status.OFFLINE.value:
+        await set_status(ctx, actor, actor.agent_id, Status.ONLINE.value)
+
+
+async def website_available(db: Database, website: Website) -> bool:
+    """Someone can answer this website's visitors now: its team is within its business
+    hours and one of its agents (any agent, without a team) is online."""
+    async with db.reader() as session:
+        team = await session.get(Team, website.default_team_id) if website.default_team_id else None
+        if team is not None and not is_open(team.business_hours, utcnow()):
+            return False
+        query = select(Agent.id).where(
+            Agent.workspace_id == website.workspace_id, Agent.active.is_(True), Agent.status == Status.ONLINE.value
+        )
+        if team is not None:
+            query = query.join(TeamMember, TeamMember.agent_id == Agent.id).where(TeamMember.team_id == team.id)
+        return await session.scalar(query.limit(1)) is not None
+
+
+async def availability_events(db: Database, workspace_id: str) -> list[Event]:
+    """Each website's visitors hear whether someone is there to answer."""
+    async with db.reader() as session:
+        websites = list(await session.scalars(select(Website).where(Website.workspace_id == workspace_id)))
+    return [
+        Event(
+            EventName.AVAILABILITY_CHANGED,
+            AvailabilityChanged(agents_online=await website_available(db, w)),
+            (website_visitors(w.id),),
+        )
+        for w in websites
+    ]
+
+
+async def _hand_back(session: Any, agent: Agent) -> Routed:
+    """An agent left: their open chats go back to the front of their queues (they have
+    waited longest) and to whoever is free."""
+    chats = list(
+        await session.scalars(
+            select(Conversation)
+            .where(Conversation.assignee_id == agent.id, Conversation.status != ConversationStatus.RESOLVED.value)
+            .order_by(Conversation.created_at)
+            .with_for_update()
+        )
+    )
+    teams: list[str | None] = []
+    for chat in chats:
+        await release_seat(session, chat)
+        await enqueue(chat, at=chat.created_at)
+        teams.append(chat.team_id)
+    await session.flush()
+    routed = await fill_seats(
+        session, agent.workspace_id, teams, f"{agent.name} went offline; reassigned", exclude=frozenset({agent.id})
+    )
+    routed.queues |= set(teams)
+    requeued = [c for c in chats if c.assignee_id is None]
+    routed.events += await requeue_events(session, requeued, f"{agent.name} went offline; back in the queue")
+    return routed
+
+
+@dataclass(frozen=True)
+class AgentChanges:
+    max_chats: Any = _UNSET
+    role: Any = _UNSET
+    all_teams: Any = _UNSET
+    active: Any = _UNSET
+
+
+async def update_agent(ctx: Context, actor: AgentActor, agent_id: str, changes: AgentChanges) -> Agent:
+    require_admin(actor, "change agents")
+    async with ctx.db.transaction() as session:
+        agent = await _agent(session, actor, agent_id, lock=True)
+        if changes.max_chats is not _UNSET:
+            if not isinstance(changes.max_chats, int) or not 0 <= changes.max_chats <= MAX_CHATS_LIMIT:
+                raise Invalid(f'"max_chats" must be 0-{MAX_CHATS_LIMIT}', field="max_chats")
+            agent.max_chats = changes.max_chats
+        if changes.role is not _UNSET:
+            if changes.role not in {r.value for r in Role} or (changes.role == Role.OWNER and actor.role != Role.OWNER):
+                raise Invalid('"role" must be admin, supervisor or agent (owners may make owners)', field="role")
+            agent.role = changes.role
+        if changes.all_teams is not _UNSET:
+            agent.all_teams = bool(changes.all_teams)
+        if changes.active is not _UNSET:
+            agent.active = bool(changes.active)
+        await session.flush()
+        routed = await fill_seats(session, agent.workspace_id, [*await teams_of(session, agent.id), None], "Assigned")
+    await announce(ctx, agent.workspace_id, routed)
+    return agent
+
+
+async def _agent(session: Any, actor: AgentActor, agent_id: str, *, lock: bool = False) -> Agent:
+    query = select(Agent).where(Agent.id == agent_id, Agent.workspace_id == actor.workspace_id)
+    agent: Agent | None = await session.scalar(query.with_for_update() if lock else query)
+    if agent is None:
+        raise NotFound(f"no agent {agent_id}")
+    return agent
