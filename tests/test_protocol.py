@@ -127,7 +127,7 @@ async def test_bad_frames_get_clear_errors_and_the_socket_keeps_working(server: 
     await vis.send({"type": "ping"})
     assert (await vis.recv())["type"] == "pong"
     ok = await vis.say("still works")
-    assert ok["type"] == "ack" and ok["message"]["seq"] == kept["message"]["seq"] + 1
+    assert ok["type"] == "ack" and ok["message"]["seq"] > kept["message"]["seq"]
 
     # A frame over the 64 KiB limit closes this socket (1009), and only this one.
     await vis.ws.send(json.dumps({"type": "send", "client_ref": str(uuid.uuid4()), "body": "y" * 70_000}))

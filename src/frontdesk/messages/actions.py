@@ -128,6 +128,8 @@ async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str
         ]
     await session.flush()
     contact = await session.get_one(Contact, conversation.contact_id)
+    if created:  # routed first, so the events already name the team (and the agent, if any)
+        routed.add(await route_new(session, conversation, contact))
     assignee = await session.get(Agent, conversation.assignee_id) if conversation.assignee_id else None
     events = []
     if created:
@@ -136,8 +138,6 @@ async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str
     events.append(conversation_events.message_created(message, conversation))
     if changed and not created:
         events += conversation_events.conversation_updated(conversation, contact, assignee, message, changed)
-    if created:
-        routed.add(await route_new(session, conversation, contact))
     routed.events[:0] = events  # the message first, then who was assigned
     return message, routed
 
