@@ -55,7 +55,9 @@ def interface(model: type[BaseModel]) -> str:
     schema = model.model_json_schema(ref_template="{model}")
     lines = [f"export interface {ts_name(model.__name__)} {{"]
     for field, prop in schema["properties"].items():
-        lines.append(f"  {field}: {ts_type(prop)};")
+        # A field added later with a null default may be missing from older payloads.
+        optional = "?" if field not in schema.get("required", []) and prop.get("default", 0) is None else ""
+        lines.append(f"  {field}{optional}: {ts_type(prop)};")
     lines.append("}")
     return "\n".join(lines)
 

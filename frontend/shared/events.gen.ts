@@ -53,6 +53,10 @@ export interface Conversation {
   contact_last_read_seq: number;
   created_at: string;
   last_activity_at: string;
+  team_id?: string | null;
+  out_of_hours?: boolean | null;
+  queued_at?: string | null;
+  rating?: number | null;
 }
 
 export interface ConversationCreated {

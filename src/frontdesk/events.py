@@ -66,6 +66,11 @@ class ConversationData(BaseModel):
     contact_last_read_seq: int
     created_at: str
     last_activity_at: str
+    team_id: str | None = None
+    out_of_hours: bool | None = None
+    # When it started waiting in its team's queue; null once an agent has it.
+    queued_at: str | None = None
+    rating: int | None = None
 
 
 class ConversationCreated(BaseModel):

@@ -31,4 +31,10 @@ def conversation_data(
         contact_last_read_seq=conversation.contact_last_read_seq,
         created_at=isoformat(conversation.created_at),
         last_activity_at=isoformat(conversation.last_activity_at),
+        team_id=conversation.team_id,
+        out_of_hours=conversation.out_of_hours,
+        queued_at=isoformat(conversation.queued_at)
+        if conversation.queued_at and not conversation.assignee_id
+        else None,
+        rating=conversation.rating_score,
     )
