@@ -35,6 +35,7 @@ from frontdesk.jobs.worker import Worker
 from frontdesk.mail.sender import MailSender, MemorySender, SmtpSender
 from frontdesk.realtime.bus import Bus
 from frontdesk.realtime.memory import MemoryBus
+from frontdesk.realtime.presence import Presence, RedisPresence
 from frontdesk.realtime.redis import RedisBus
 from frontdesk.routing import watchdog
 from frontdesk.settings import Settings
@@ -57,7 +58,17 @@ def make_context(settings: Settings) -> Context:
         settings=settings,
         visitor_tokens=VisitorTokens(settings.resolved_secret_key),
         mail=make_mail(settings),
+        presence=RedisPresence(settings.redis_url) if settings.redis_url else Presence(),
     )
+
+
+def background_loops(ctx: Context) -> list[asyncio.Task[None]]:
+    """The outbox worker and the routing timer: in every ``serve`` by default, or alone
+    in ``frontdesk worker``."""
+    return [
+        asyncio.create_task(Worker(ctx, JOB_HANDLERS).run_forever(), name="outbox-worker"),
+        asyncio.create_task(watchdog.run_forever(ctx), name="routing-watchdog"),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -67,16 +78,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await ctx.bus.start()
-        loops = [
-            asyncio.create_task(Worker(ctx, JOB_HANDLERS).run_forever(), name="outbox-worker"),
-            asyncio.create_task(watchdog.run_forever(ctx), name="routing-watchdog"),
-        ]
+        await ctx.presence.start()
+        loops = background_loops(ctx) if settings.run_worker else []
         try:
             yield
         finally:
             for loop in loops:
                 loop.cancel()
             await asyncio.gather(*loops, return_exceptions=True)
+            await ctx.presence.close()
             await ctx.bus.close()
             await ctx.db.dispose()
 

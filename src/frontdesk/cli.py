@@ -24,6 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations at start")
     sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("worker", help="run the outbox worker and routing timer apart from the web nodes")
     agent = sub.add_parser("create-agent", help="add an agent to the first workspace")
     agent.add_argument("--email", required=True)
     agent.add_argument("--name", required=True)
@@ -43,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "create-agent":
         return asyncio.run(_create_agent(settings, args))
+    if args.command == "worker":
+        return asyncio.run(_worker(settings))
     return _serve(settings, args)
 
 
@@ -71,6 +74,20 @@ async def _create_agent(settings: Settings, args: argparse.Namespace) -> int:
     print(f"created {agent.role} {agent.email}")
     if not args.password:
         print(f"password: {password}")
+    return 0
+
+
+async def _worker(settings: Settings) -> int:
+    from frontdesk.app import background_loops, make_context
+
+    ctx = make_context(settings)
+    await ctx.bus.start()
+    print("frontdesk worker: running the outbox and the routing timer", flush=True)
+    try:
+        await asyncio.gather(*background_loops(ctx))
+    finally:
+        await ctx.bus.close()
+        await ctx.db.dispose()
     return 0
 
 

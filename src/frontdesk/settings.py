@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     offline_grace_seconds: float = Field(
         default=30, description="After an agent's last console closes, how long until they are set offline."
     )
+    run_worker: bool = Field(
+        default=True, description="Run the outbox worker and routing timer inside serve; false with `frontdesk worker`."
+    )
     log_level: str = "info"
 
     @cached_property

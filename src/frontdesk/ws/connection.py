@@ -2,11 +2,13 @@
 
 Everything sent to a client (events, acks, errors) goes through one queue and one
 writer task, so frames never interleave and each conversation's events leave in ``seq``
-order. Events of a conversation the client tracks (it gave a cursor, or it is the
-visitor's own) are delivered exactly once and in order: an event at or below what was
-delivered is a duplicate and dropped; an event past a gap (it was published before an
-earlier one, by another request or node) first pulls the gap from the database, where
-it is already committed because ``seq`` is assigned under the conversation's row lock.
+order. Events of a conversation the client tracks (it gave a cursor, it is the
+visitor's own, or an agent socket has seen it once) are delivered exactly once and in
+order: an event at or below what was delivered is a duplicate and dropped; an event past
+a gap first pulls the gap from the database. A gap is an event published before an
+earlier one (two requests or nodes racing), or one a node stored but died before
+publishing; either way it is committed, because ``seq`` is assigned under the
+conversation's row lock.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ class Connection:
         self._close = close
         self._queue: asyncio.Queue[Item] = asyncio.Queue(QUEUE_FRAMES)
         self._delivered: dict[str, int] = {}
+        # For chats an agent socket started tracking on first sight (no cursor): that seq.
+        self._first_seen: dict[str, int] = {}
         self._closing = False
         self._tasks: set[asyncio.Task[None]] = set()
         self.is_visitor = isinstance(actor, VisitorActor)
@@ -109,10 +113,15 @@ class Connection:
         delivered = self._delivered.get(conv)
         if delivered is None:
             if not self.is_visitor:
-                await self._send(message.frame.decode())  # an untracked conversation: inbox news
+                # First news of a chat on this agent socket: track it from here, so a later
+                # gap (a message a dying node stored but never published) is filled.
+                await self._send(message.frame.decode())
+                self._delivered[conv] = self._first_seen[conv] = seq
                 return
             delivered = 0  # a new conversation of this visitor's: theirs from the start
         if seq <= delivered:
+            if seq < self._first_seen.get(conv, 0):
+                await self._send(message.frame.decode())  # older than our first sight, arriving late
             return
         if seq > delivered + 1:
             await self._send_stored(conv, delivered, seq)
@@ -149,3 +158,4 @@ class Connection:
         if last_seq > start:
             await self._send_stored(conversation_id, start, last_seq + 1)
         self._delivered[conversation_id] = max(last_seq, already)
+        self._first_seen.pop(conversation_id, None)

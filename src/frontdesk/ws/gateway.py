@@ -69,12 +69,12 @@ async def agent_socket(websocket: WebSocket) -> None:
 async def _with_presence(ctx: Context, actor: AgentActor, serving: Coroutine[Any, Any, None]) -> None:
     """Opening the console puts an agent online (unless they chose away); closing the last
     one puts them offline after a grace period that covers a page reload."""
-    if ctx.presence.connected(actor.agent_id):
+    if await ctx.presence.connected(actor.agent_id):
         await console_opened(ctx, actor)
     try:
         await serving
     finally:
-        if ctx.presence.disconnected(actor.agent_id):
+        if await ctx.presence.disconnected(actor.agent_id):
             task = asyncio.create_task(_offline_unless_back(ctx, actor))
             _background.add(task)
             task.add_done_callback(_background.discard)
@@ -85,7 +85,7 @@ _background: set[asyncio.Task[None]] = set()
 
 async def _offline_unless_back(ctx: Context, actor: AgentActor) -> None:
     await asyncio.sleep(ctx.settings.offline_grace_seconds)
-    if not ctx.presence.is_connected(actor.agent_id):
+    if not await ctx.presence.is_connected(actor.agent_id):
         try:
             await set_status(ctx, actor, actor.agent_id, Status.OFFLINE.value)
         except Exception:
