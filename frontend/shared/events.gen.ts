@@ -57,6 +57,8 @@ export interface Conversation {
   out_of_hours?: boolean | null;
   queued_at?: string | null;
   rating?: number | null;
+  priority?: string | null;
+  labels?: string[] | null;
 }
 
 export interface ConversationCreated {

@@ -22,6 +22,7 @@ from frontdesk.http import (
     conversations,
     errors,
     health,
+    inbox_tools,
     pages,
     routing,
     tokens,
@@ -102,7 +103,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
-    modules = (auth, tokens, agents, conversations, contacts, routing, websites, widget, widget_extras, attachments)
+    modules = (
+        auth,
+        tokens,
+        agents,
+        conversations,
+        contacts,
+        inbox_tools,
+        routing,
+        websites,
+        widget,
+        widget_extras,
+        attachments,
+    )
     for module in modules:
         api.include_router(module.router)
     app.include_router(api)

@@ -71,6 +71,8 @@ class ConversationData(BaseModel):
     # When it started waiting in its team's queue; null once an agent has it.
     queued_at: str | None = None
     rating: int | None = None
+    priority: str | None = None
+    labels: list[str] | None = None
 
 
 class ConversationCreated(BaseModel):

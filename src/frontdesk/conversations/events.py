@@ -55,10 +55,15 @@ def conversation_created(
 
 
 def conversation_updated(
-    conversation: Conversation, contact: Contact, assignee: Agent | None, last: Message | None, changed: list[str]
+    conversation: Conversation,
+    contact: Contact,
+    assignee: Agent | None,
+    last: Message | None,
+    changed: list[str],
+    labels: list[str] | None = None,
 ) -> list[Event]:
     for_agents = ConversationUpdated(
-        conversation=conversation_data(conversation, contact, assignee, last), changed=changed
+        conversation=conversation_data(conversation, contact, assignee, last, labels), changed=changed
     )
     for_visitor = ConversationUpdated(
         conversation=conversation_data(conversation, contact, assignee, None), changed=changed

@@ -49,5 +49,25 @@ class Conversation(Base):
     # The visitor's first message since an agent last wrote: "waiting for an answer since".
     awaiting_reply_since: Mapped[datetime | None] = mapped_column(default=None)
     out_of_hours: Mapped[bool] = mapped_column(default=False)
+    priority: Mapped[str] = mapped_column(String(20), default="none")
     rating_score: Mapped[int | None] = mapped_column(default=None)
     rating_comment: Mapped[str | None] = mapped_column(String(2000), default=None)
+
+
+class Priority(enum.StrEnum):
+    NONE = "none"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class ConversationLabel(Base):
+    """A label on a conversation ("billing", "bug"): free words, per workspace."""
+
+    __tablename__ = "conversation_labels"
+    __table_args__ = (Index("ix_conversation_labels_label", "workspace_id", "label"),)
+
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
+    label: Mapped[str] = mapped_column(String(50), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))

@@ -6,13 +6,13 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import Actor, AgentActor, VisitorActor
 from frontdesk.agents.models import Agent
 from frontdesk.contacts.models import Contact
-from frontdesk.conversations.models import Conversation
+from frontdesk.conversations.models import Conversation, ConversationLabel
 from frontdesk.conversations.views import conversation_data
 from frontdesk.errors import Invalid, NotFound
 from frontdesk.events import ConversationData
@@ -20,20 +20,25 @@ from frontdesk.messages.models import AuthorType, Message
 from frontdesk.storage.db import Database
 
 
-def scoped(actor: Actor) -> Select[Conversation]:
-    """Conversations the actor may reach: their workspace's, or a visitor's own."""
-    query = select(Conversation).where(Conversation.workspace_id == actor.workspace_id)
+def visible_to(actor: Actor) -> list[ColumnElement[bool]]:
+    """The conditions that keep a query on conversations the actor may reach: their
+    workspace's (an agent: their teams'), or a visitor's own."""
+    conditions: list[ColumnElement[bool]] = [Conversation.workspace_id == actor.workspace_id]
     if isinstance(actor, VisitorActor):
-        return query.where(Conversation.contact_id == actor.contact_id)
-    if actor.team_ids is not None:
-        query = query.where(
+        conditions.append(Conversation.contact_id == actor.contact_id)
+    elif actor.team_ids is not None:
+        conditions.append(
             or_(
                 Conversation.team_id.in_(actor.team_ids),
                 Conversation.team_id.is_(None),
                 Conversation.assignee_id == actor.agent_id,
             )
         )
-    return query
+    return conditions
+
+
+def scoped(actor: Actor) -> Select[Conversation]:
+    return select(Conversation).where(*visible_to(actor))
 
 
 async def last_spoken(session: AsyncSession, conversation_id: str) -> Message | None:
@@ -80,8 +85,15 @@ async def views_of(session: AsyncSession, conversations: list[Conversation]) -> 
         )
     )
     last = {m.conversation_id: m for m in rows}
+    labels: dict[str, list[str]] = {c.id: [] for c in conversations}
+    for conversation_id, label in await session.execute(
+        select(ConversationLabel.conversation_id, ConversationLabel.label).where(
+            ConversationLabel.conversation_id.in_(labels)
+        )
+    ):
+        labels[conversation_id].append(label)
     return [
-        conversation_data(c, contacts[c.contact_id], agents.get(c.assignee_id or ""), last.get(c.id))
+        conversation_data(c, contacts[c.contact_id], agents.get(c.assignee_id or ""), last.get(c.id), labels[c.id])
         for c in conversations
     ]
 
@@ -90,6 +102,8 @@ async def views_of(session: AsyncSession, conversations: list[Conversation]) -> 
 class ConversationFilter:
     status: str | None = None
     assignee: str | None = None  # "me", "none" or an agent id
+    team_id: str | None = None
+    label: str | None = None
     limit: int = 25
     cursor: str | None = None
 
@@ -107,6 +121,16 @@ async def list_conversations(
         query = query.where(Conversation.assignee_id.is_(None))
     elif flt.assignee:
         query = query.where(Conversation.assignee_id == flt.assignee)
+    if flt.team_id:
+        query = query.where(Conversation.team_id == flt.team_id)
+    if flt.label:
+        query = query.where(
+            Conversation.id.in_(
+                select(ConversationLabel.conversation_id).where(
+                    ConversationLabel.workspace_id == actor.workspace_id, ConversationLabel.label == flt.label.lower()
+                )
+            )
+        )
     if flt.cursor:
         at, last_id = _decode_cursor(flt.cursor)
         query = query.where(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import AgentActor
@@ -16,7 +16,7 @@ from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.actions import SYSTEM
-from frontdesk.conversations.models import Conversation, Status
+from frontdesk.conversations.models import Conversation, ConversationLabel, Priority, Status
 from frontdesk.conversations.queries import conversation_for, last_spoken
 from frontdesk.conversations.views import conversation_data
 from frontdesk.errors import Invalid, NotFound
@@ -40,6 +40,8 @@ class ConversationChanges:
     assignee_id: str | None = UNCHANGED  # None unassigns
     team_id: str | None = UNCHANGED  # None: no team
     note: str | None = None  # why (a transfer note), kept as a private line
+    priority: str | None = None
+    labels: list[str] | None = None  # replaces the labels
 
 
 @dataclass
@@ -132,17 +134,50 @@ async def update_conversation(
             await change.set_status(status)
         if note and change.added:
             change.line(f"Note from {actor.name}: {note}", "note")
+        quiet = await _tag(session, conversation, changes)
+        labels = list(
+            await session.scalars(
+                select(ConversationLabel.label).where(ConversationLabel.conversation_id == conversation.id)
+            )
+        )
         await change.fill()
         contact = await session.get_one(Contact, conversation.contact_id)
         assignee = await session.get(Agent, conversation.assignee_id) if conversation.assignee_id else None
         last = await last_spoken(session, conversation.id)
-    if change.added:
-        changed = list(dict.fromkeys(str(m.system["action"]) for m in change.added if m.system))
+    if change.added or quiet:
+        changed = list(dict.fromkeys(str(m.system["action"]) for m in change.added if m.system)) + quiet
         events = [conversation_events.message_created(m, conversation) for m in change.added]
-        events += conversation_events.conversation_updated(conversation, contact, assignee, last, changed)
+        events += conversation_events.conversation_updated(conversation, contact, assignee, last, changed, labels)
         change.routed.events[:0] = events
     await announce(ctx, actor.workspace_id, change.routed)
-    return conversation_data(conversation, contact, assignee, last)
+    return conversation_data(conversation, contact, assignee, last, labels)
+
+
+MAX_LABELS = 20
+
+
+async def _tag(session: AsyncSession, conversation: Conversation, changes: ConversationChanges) -> list[str]:
+    """Priority and labels: bookkeeping, no line in the history. Returns what changed."""
+    changed = []
+    if changes.priority is not None and changes.priority != conversation.priority:
+        if changes.priority not in {p.value for p in Priority}:
+            raise Invalid(
+                f'"priority" must be one of {", ".join(p.value for p in Priority)}; got {changes.priority!r}',
+                field="priority",
+            )
+        conversation.priority = changes.priority
+        changed.append("priority")
+    if changes.labels is not None:
+        labels = {check_text("labels", label, max_chars=50).lower() for label in changes.labels}
+        if len(labels) > MAX_LABELS:
+            raise Invalid(f'"labels" may hold at most {MAX_LABELS} labels', field="labels")
+        await session.execute(delete(ConversationLabel).where(ConversationLabel.conversation_id == conversation.id))
+        session.add_all(
+            ConversationLabel(conversation_id=conversation.id, label=label, workspace_id=conversation.workspace_id)
+            for label in labels
+        )
+        changed.append("labels")
+    return changed
 
 
 def _check_status(status: str | None) -> Status | None:

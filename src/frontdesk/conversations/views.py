@@ -15,7 +15,11 @@ StatusName = Literal["open", "pending", "resolved"]
 
 
 def conversation_data(
-    conversation: Conversation, contact: Contact, assignee: Agent | None, last_message: Message | None
+    conversation: Conversation,
+    contact: Contact,
+    assignee: Agent | None,
+    last_message: Message | None,
+    labels: list[str] | None = None,
 ) -> ConversationData:
     """The conversation as agents see it. For a visitor pass ``last_message=None``: the
     last entry may be a private note."""
@@ -37,4 +41,6 @@ def conversation_data(
         if conversation.queued_at and not conversation.assignee_id
         else None,
         rating=conversation.rating_score,
+        priority=conversation.priority,
+        labels=sorted(labels) if labels is not None else None,
     )

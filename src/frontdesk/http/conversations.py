@@ -24,10 +24,12 @@ async def conversations(
     ctx: Ctx,
     status: Literal["open", "pending", "resolved"] | None = None,
     assignee: Annotated[str | None, Query(description='"me", "none" or an agent id')] = None,
+    team: Annotated[str | None, Query(description="a team id")] = None,
+    label: Annotated[str | None, Query(max_length=50)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: str | None = None,
 ) -> ConversationPage:
-    flt = ConversationFilter(status=status, assignee=assignee, limit=limit, cursor=cursor)
+    flt = ConversationFilter(status=status, assignee=assignee, team_id=team, label=label, limit=limit, cursor=cursor)
     items, next_cursor = await list_conversations(ctx.db, actor, flt)
     return ConversationPage(items=items, next_cursor=next_cursor)
 
@@ -41,6 +43,8 @@ class ConversationPatch(Body):
     status: Literal["open", "pending", "resolved"] | None = None
     assignee_id: str | None = Field(default=None, description="an agent id; null unassigns")
     team_id: str | None = Field(default=None, description="a team id (a transfer); null: no team")
+    priority: Literal["none", "low", "medium", "high", "urgent"] | None = None
+    labels: list[str] | None = Field(default=None, max_length=20, description="replaces the labels")
     note: str | None = Field(default=None, max_length=4000, description="why, for the team (a transfer note)")
 
 
@@ -54,6 +58,8 @@ async def update_conversation(
         assignee_id=body.assignee_id if "assignee_id" in given else update.UNCHANGED,
         team_id=body.team_id if "team_id" in given else update.UNCHANGED,
         note=body.note,
+        priority=body.priority,
+        labels=body.labels,
     )
     return await update.update_conversation(ctx, actor, conversation_id, changes)
 

@@ -2,9 +2,10 @@
 
 from frontdesk.agents.models import Agent, AgentSession, ApiToken
 from frontdesk.attachments.models import Attachment
+from frontdesk.canned.models import CannedResponse
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.page_views import PageView
-from frontdesk.conversations.models import Conversation
+from frontdesk.conversations.models import Conversation, ConversationLabel
 from frontdesk.jobs.models import Job
 from frontdesk.messages.models import Message
 from frontdesk.routing.models import RoutingRule, Team, TeamMember
@@ -18,8 +19,10 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "Base",
+    "CannedResponse",
     "Contact",
     "Conversation",
+    "ConversationLabel",
     "Job",
     "Message",
     "PageView",
