@@ -33,7 +33,7 @@ async def make_team(ctx: Context, name: str = "Acme") -> Team:
 
 
 async def make_agent(ctx: Context, workspace_id: str, role: Role = Role.AGENT, name: str = "Grace") -> AgentActor:
-    email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.com"
+    email = f"{name.lower().replace(' ', '.')}-{uuid.uuid4().hex[:8]}@example.com"
     agent = await create_agent(
         ctx, NewAgent(workspace_id=workspace_id, email=email, name=name, role=role, password=PASSWORD)
     )

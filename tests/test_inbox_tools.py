@@ -126,3 +126,77 @@ async def test_live_visitors_and_a_chat_started_by_an_agent(ctx: Context) -> Non
     ]
     reply = await say(ctx, visitor, "Yes please")
     assert reply.conversation_id == message.conversation_id  # the visitor answers in the same chat
+
+
+async def test_snooze_pends_until_due_and_a_visitor_message_wakes_it(ctx: Context) -> None:
+    from sqlalchemy import update
+
+    from frontdesk.conversations.models import Conversation
+    from frontdesk.routing.watchdog import wake_snoozed
+
+    team = await make_team(ctx)
+    visitor, _ = await make_visitor(ctx, team.website)
+    first = await say(ctx, visitor, "call me tomorrow")
+    later = utcnow() + timedelta(hours=20)
+    snoozed = await update_conversation(ctx, team.owner, first.conversation_id, ConversationChanges(snooze_until=later))
+    assert snoozed.status == "pending"
+    assert await wake_snoozed(ctx) == 0
+    async with ctx.db.transaction() as session:  # twenty hours pass
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == first.conversation_id)
+            .values(snoozed_until=utcnow() - timedelta(seconds=1))
+        )
+    assert await wake_snoozed(ctx) == 1
+    items, _ = await list_conversations(ctx.db, team.owner, ConversationFilter(status="open"))
+    assert first.conversation_id in [c.id for c in items]
+    with pytest.raises(Invalid, match="future"):
+        await update_conversation(
+            ctx, team.owner, first.conversation_id, ConversationChanges(snooze_until=utcnow() - timedelta(hours=1))
+        )
+
+
+async def test_blocked_visitors_cannot_write_or_come_back_from_their_address(ctx: Context) -> None:
+    from frontdesk.contacts.actions import start_visitor_session
+    from frontdesk.contacts.blocking import set_blocked
+
+    team = await make_team(ctx)
+    started = await start_visitor_session(ctx, team.website.widget_key, None, ip="203.0.113.9")
+    from frontdesk.actors import VisitorActor
+
+    troll = VisitorActor(
+        workspace_id=team.workspace_id,
+        website_id=team.website.id,
+        contact_id=started.contact.id,
+        name=started.contact.name,
+    )
+    await say(ctx, troll, "first insult")
+    await set_blocked(ctx, team.owner, troll.contact_id, True)
+    with pytest.raises(Forbidden, match="blocked"):
+        await say(ctx, troll, "second insult")
+    with pytest.raises(Forbidden, match="blocked"):
+        await start_visitor_session(ctx, team.website.widget_key, started.token, ip="198.51.100.1")
+    with pytest.raises(Forbidden, match="blocked"):  # a fresh anonymous session from the same address
+        await start_visitor_session(ctx, team.website.widget_key, None, ip="203.0.113.9")
+    elsewhere = await start_visitor_session(ctx, team.website.widget_key, None, ip="198.51.100.7")
+    assert not elsewhere.resumed
+    await set_blocked(ctx, team.owner, troll.contact_id, False)
+    assert (await start_visitor_session(ctx, team.website.widget_key, None, ip="203.0.113.9")).contact
+
+
+async def test_mentions_in_private_notes_notify_the_named_agent(ctx: Context) -> None:
+    team = await make_team(ctx)
+    grace = await make_agent(ctx, team.workspace_id, name="Grace Hopper")
+    alan = await make_agent(ctx, team.workspace_id, name="Alan Turing")
+    heard: dict[str, list[dict[str, object]]] = {grace.agent_id: [], alan.agent_id: []}
+    for who in (grace, alan):
+        ctx.bus.subscribe(
+            [topics.agent(who.agent_id)], lambda m, w=who.agent_id: heard[w].append(orjson.loads(m.frame))
+        )
+    visitor, _ = await make_visitor(ctx, team.website)
+    first = await say(ctx, visitor, "weird bug")
+    await say(ctx, team.owner, "@grace can you look? (not @alanx)", first.conversation_id, private=True)
+    await say(ctx, team.owner, "@Alan Turing this is public, no ping", first.conversation_id)
+    assert [e["event"] for e in heard[grace.agent_id]] == ["mention.created"]
+    assert heard[grace.agent_id][0]["data"]["by"]["name"] == team.owner.name  # type: ignore[index]
+    assert heard[alan.agent_id] == []

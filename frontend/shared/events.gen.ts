@@ -126,6 +126,12 @@ export interface AgentStatusChanged {
   status: "online" | "away" | "offline";
 }
 
+export interface MentionCreated {
+  conversation_id: string;
+  message: Message;
+  by: AgentSummary;
+}
+
 export interface EventDataMap {
   "conversation.created": ConversationCreated;
   "conversation.updated": ConversationUpdated;
@@ -139,6 +145,7 @@ export interface EventDataMap {
   "availability.changed": AvailabilityChanged;
   "queue.updated": QueueUpdated;
   "agent.status_changed": AgentStatusChanged;
+  "mention.created": MentionCreated;
 }
 
 export type EventName = keyof EventDataMap;

@@ -140,6 +140,12 @@ class AgentStatusChanged(BaseModel):
     status: Literal["online", "away", "offline"]
 
 
+class MentionCreated(BaseModel):
+    conversation_id: str
+    message: MessageData
+    by: AgentSummary
+
+
 class EventName(enum.StrEnum):
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_UPDATED = "conversation.updated"
@@ -153,6 +159,7 @@ class EventName(enum.StrEnum):
     AVAILABILITY_CHANGED = "availability.changed"
     QUEUE_UPDATED = "queue.updated"
     AGENT_STATUS_CHANGED = "agent.status_changed"
+    MENTION_CREATED = "mention.created"
 
 
 CATALOG: dict[EventName, type[BaseModel]] = {
@@ -168,6 +175,7 @@ CATALOG: dict[EventName, type[BaseModel]] = {
     EventName.AVAILABILITY_CHANGED: AvailabilityChanged,
     EventName.QUEUE_UPDATED: QueueUpdated,
     EventName.AGENT_STATUS_CHANGED: AgentStatusChanged,
+    EventName.MENTION_CREATED: MentionCreated,
 }
 
 # Events a slow socket may lose without harm: they describe a passing state.

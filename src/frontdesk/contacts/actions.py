@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from frontdesk.actors import AgentActor
 from frontdesk.clock import utcnow
+from frontdesk.contacts.blocking import BlockedAddress
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.tokens import VisitorClaims
 from frontdesk.contacts.views import contact_summary
 from frontdesk.context import Context
-from frontdesk.errors import Invalid, NotFound
+from frontdesk.errors import Forbidden, Invalid, NotFound
 from frontdesk.events import ContactUpdated, Event, EventName
 from frontdesk.topics import workspace_agents
 from frontdesk.validation import check_email, check_text
@@ -37,8 +38,11 @@ def anonymous_name(contact_id: str) -> str:
     return f"Visitor {int(contact_id[:8], 16) % 10000:04d}"
 
 
-async def start_visitor_session(ctx: Context, widget_key: str, token: str | None) -> VisitorSession:
-    """Resume the visitor of ``token`` on this website, or make a new anonymous contact."""
+async def start_visitor_session(
+    ctx: Context, widget_key: str, token: str | None, ip: str | None = None
+) -> VisitorSession:
+    """Resume the visitor of ``token`` on this website, or make a new anonymous contact.
+    A blocked contact, or anyone from a blocked address, is refused."""
     claims = ctx.visitor_tokens.verify(token) if token else None
     async with ctx.db.transaction() as session:
         website = await session.scalar(select(Website).where(Website.widget_key == widget_key))
@@ -48,12 +52,25 @@ async def start_visitor_session(ctx: Context, widget_key: str, token: str | None
         if claims is not None and claims.website_id == website.id:
             contact = await session.get(Contact, claims.contact_id)
         resumed = contact is not None
+        if contact is not None and contact.blocked:
+            raise Forbidden("this visitor is blocked")
+        if (
+            contact is None
+            and ip
+            and await session.scalar(
+                select(BlockedAddress.ip).where(
+                    BlockedAddress.workspace_id == website.workspace_id, BlockedAddress.ip == ip
+                )
+            )
+        ):
+            raise Forbidden("this visitor is blocked")
         if contact is None:
             contact = Contact(workspace_id=website.workspace_id, website_id=website.id, name="")
             session.add(contact)
             await session.flush()
             contact.name = anonymous_name(contact.id)
         contact.last_seen_at = utcnow()
+        contact.last_ip = ip or contact.last_ip
     new_token = ctx.visitor_tokens.issue(VisitorClaims(contact_id=contact.id, website_id=website.id))
     return VisitorSession(contact=contact, website=website, token=new_token, resumed=resumed)
 

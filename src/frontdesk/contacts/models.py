@@ -27,5 +27,8 @@ class Contact(Base):
     device: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Lines the site adds to the agent's view (Olark's updateVisitorStatus).
     status_lines: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Blocked visitors cannot start chats or write (see contacts/blocking.py).
+    blocked: Mapped[bool] = mapped_column(default=False)
+    last_ip: Mapped[str | None] = mapped_column(String(45), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -50,6 +50,8 @@ class Conversation(Base):
     awaiting_reply_since: Mapped[datetime | None] = mapped_column(default=None)
     out_of_hours: Mapped[bool] = mapped_column(default=False)
     priority: Mapped[str] = mapped_column(String(20), default="none")
+    # Pending until then; the routing timer reopens it (routing/watchdog.py).
+    snoozed_until: Mapped[datetime | None] = mapped_column(default=None)
     rating_score: Mapped[int | None] = mapped_column(default=None)
     rating_comment: Mapped[str | None] = mapped_column(String(2000), default=None)
 

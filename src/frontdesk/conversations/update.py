@@ -4,6 +4,7 @@ in the history and moves seats and queues through routing, in one transaction.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from frontdesk.actors import AgentActor
 from frontdesk.agents.models import Agent
 from frontdesk.agents.queries import get_agent
-from frontdesk.clock import utcnow
+from frontdesk.clock import isoformat, utcnow
 from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
@@ -42,6 +43,7 @@ class ConversationChanges:
     note: str | None = None  # why (a transfer note), kept as a private line
     priority: str | None = None
     labels: list[str] | None = None  # replaces the labels
+    snooze_until: datetime | None = None  # pending until then, then open again
 
 
 @dataclass
@@ -65,6 +67,7 @@ class _Change:
             self.refill += await free_seat(self.session, conv)
             conv.queued_at = conv.awaiting_reply_since = None
         conv.status, conv.resolved_at = status.value, utcnow() if status is Status.RESOLVED else None
+        conv.snoozed_until = None
         if was_resolved:
             self.routed.add(await reopened(self.session, conv))
         self.line(
@@ -103,6 +106,17 @@ class _Change:
             team_id=conv.team_id,
         )
 
+    async def snooze(self, until: datetime) -> None:
+        if until <= utcnow():
+            raise Invalid('"snooze_until" must be in the future', field="snooze_until")
+        conv = self.conversation
+        if conv.status == Status.RESOLVED.value:
+            raise Invalid("a resolved conversation cannot be snoozed; reopen it first", field="snooze_until")
+        conv.status, conv.snoozed_until = Status.PENDING.value, until
+        self.line(
+            f"{self.actor.name} snoozed the conversation until {isoformat(until)}", "snooze", until=isoformat(until)
+        )
+
     async def fill(self) -> None:
         await self.session.flush()
         if self.refill:
@@ -132,6 +146,8 @@ async def update_conversation(
             await change.assign(new_assignee)
         if status is not None and status.value != conversation.status:
             await change.set_status(status)
+        if changes.snooze_until is not None:
+            await change.snooze(changes.snooze_until)
         if note and change.added:
             change.line(f"Note from {actor.name}: {note}", "note")
         quiet = await _tag(session, conversation, changes)

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from frontdesk.contacts import actions
+from frontdesk.contacts.blocking import set_blocked
 from frontdesk.contacts.queries import get_contact, list_contacts
 from frontdesk.errors import Invalid, NotFound
 from frontdesk.http.deps import Ctx, CurrentAgent
@@ -35,6 +36,16 @@ async def contact(contact_id: str, actor: CurrentAgent, ctx: Ctx) -> ContactOut:
     if found is None:
         raise NotFound(f"no contact {contact_id}")
     return ContactOut.of(found)
+
+
+class BlockIn(Body):
+    blocked: bool
+
+
+@router.post("/contacts/{contact_id}/block")
+async def block(contact_id: str, body: BlockIn, actor: CurrentAgent, ctx: Ctx) -> ContactOut:
+    """Blocked visitors (and their last address) cannot start chats or write."""
+    return ContactOut.of(await set_blocked(ctx, actor, contact_id, body.blocked))
 
 
 class ContactPatch(Body):

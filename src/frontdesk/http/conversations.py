@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -45,6 +46,7 @@ class ConversationPatch(Body):
     team_id: str | None = Field(default=None, description="a team id (a transfer); null: no team")
     priority: Literal["none", "low", "medium", "high", "urgent"] | None = None
     labels: list[str] | None = Field(default=None, max_length=20, description="replaces the labels")
+    snooze_until: datetime | None = Field(default=None, description="pending until then, then open again")
     note: str | None = Field(default=None, max_length=4000, description="why, for the team (a transfer note)")
 
 
@@ -60,6 +62,7 @@ async def update_conversation(
         note=body.note,
         priority=body.priority,
         labels=body.labels,
+        snooze_until=body.snooze_until,
     )
     return await update.update_conversation(ctx, actor, conversation_id, changes)
 

@@ -70,6 +70,7 @@ class ContactOut(BaseModel):
     custom_attributes: dict[str, Any]
     device: dict[str, Any]
     status_lines: list[str]
+    blocked: bool
     created_at: str
     last_seen_at: str
 
@@ -85,6 +86,7 @@ class ContactOut(BaseModel):
             custom_attributes={k: v for k, v in contact.custom_attributes.items() if not k.startswith("_")},
             device=contact.device,
             status_lines=contact.status_lines,
+            blocked=contact.blocked,
             created_at=isoformat(contact.created_at),
             last_seen_at=isoformat(contact.last_seen_at),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from frontdesk.actors import VisitorActor
@@ -61,8 +61,9 @@ async def _briefs(ctx: Ctx, actor: VisitorActor) -> list[ConversationBrief]:
 
 
 @router.post("/session")
-async def session(body: SessionIn, ctx: Ctx) -> SessionOut:
-    started = await start_visitor_session(ctx, body.website_key, body.token)
+async def session(body: SessionIn, request: Request, ctx: Ctx) -> SessionOut:
+    ip = request.client.host if request.client else None
+    started = await start_visitor_session(ctx, body.website_key, body.token, ip)
     contact, website = started.contact, started.website
     actor = VisitorActor(
         workspace_id=contact.workspace_id, website_id=website.id, contact_id=contact.id, name=contact.name

@@ -27,6 +27,7 @@ from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import Conflict, Forbidden, Invalid
 from frontdesk.events import Author
 from frontdesk.messages.append import append_message, author_of
+from frontdesk.messages.mentions import mention_events
 from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message
 from frontdesk.routing.announce import announce
 from frontdesk.routing.assignment import take_seat_anyway
@@ -108,7 +109,7 @@ async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str
     if isinstance(actor, VisitorActor) and conversation.status != Status.OPEN:
         was_resolved = conversation.status == Status.RESOLVED
         conversation.status = Status.OPEN.value  # the visitor wrote again: it needs an answer
-        conversation.resolved_at = None
+        conversation.resolved_at = conversation.snoozed_until = None
         changed.append("status")
         if was_resolved:
             routed.add(await reopened(session, conversation))
@@ -128,6 +129,8 @@ async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str
         ]
     await session.flush()
     contact = await session.get_one(Contact, conversation.contact_id)
+    if contact.blocked and isinstance(actor, VisitorActor):
+        raise Forbidden("this visitor is blocked")
     if created:  # routed first, so the events already name the team (and the agent, if any)
         routed.add(await route_new(session, conversation, contact))
     assignee = await session.get(Agent, conversation.assignee_id) if conversation.assignee_id else None
@@ -138,6 +141,8 @@ async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str
     events.append(conversation_events.message_created(message, conversation))
     if changed and not created:
         events += conversation_events.conversation_updated(conversation, contact, assignee, message, changed)
+    if new.private and isinstance(actor, AgentActor):
+        events += await mention_events(session, actor, message)
     routed.events[:0] = events  # the message first, then who was assigned
     return message, routed
 

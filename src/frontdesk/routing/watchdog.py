@@ -15,10 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.agents.models import Agent
 from frontdesk.clock import utcnow
+from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
+from frontdesk.conversations.events import conversation_updated, message_created
 from frontdesk.conversations.models import Conversation
 from frontdesk.conversations.models import Status as ConversationStatus
-from frontdesk.routing.announce import announce, assignment_events, requeue_events
+from frontdesk.conversations.queries import last_spoken
+from frontdesk.events import Event
+from frontdesk.messages.append import append_message
+from frontdesk.routing.announce import SYSTEM, announce, assignment_events, requeue_events
 from frontdesk.routing.assignment import Assigned, enqueue, release_seat, try_assign
 from frontdesk.routing.models import Team
 from frontdesk.routing.routed import Routed
@@ -87,6 +92,43 @@ async def run_forever(ctx: Context) -> None:
     while True:
         try:
             await reassign_silent(ctx)
+            await wake_snoozed(ctx)
         except Exception:  # a passing database error must not stop routing for good
             log.exception("reassignment pass failed; retrying")
         await asyncio.sleep(TICK_SECONDS)
+
+
+async def wake_snoozed(ctx: Context) -> int:
+    """Snoozed chats whose time has come open again, with a line saying so."""
+    events: list[Event] = []
+    async with ctx.db.transaction() as session:
+        due = list(
+            await session.scalars(
+                select(Conversation)
+                .where(
+                    Conversation.status == ConversationStatus.PENDING.value,
+                    Conversation.snoozed_until.is_not(None),
+                    Conversation.snoozed_until <= utcnow(),
+                )
+                .limit(BATCH)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for conversation in due:
+            conversation.status, conversation.snoozed_until = ConversationStatus.OPEN.value, None
+            line = append_message(
+                session,
+                conversation,
+                SYSTEM,
+                "The snooze ended; the conversation is open again",
+                system={"action": "status", "status": "open", "by": None},
+            )
+            await session.flush()
+            contact = await session.get_one(Contact, conversation.contact_id)
+            assignee = await session.get(Agent, conversation.assignee_id) if conversation.assignee_id else None
+            events.append(message_created(line, conversation))
+            events += conversation_updated(
+                conversation, contact, assignee, await last_spoken(session, conversation.id), ["status"]
+            )
+    await ctx.publish(events)
+    return len(due)

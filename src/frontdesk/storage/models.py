@@ -3,6 +3,7 @@
 from frontdesk.agents.models import Agent, AgentSession, ApiToken
 from frontdesk.attachments.models import Attachment
 from frontdesk.canned.models import CannedResponse
+from frontdesk.contacts.blocking import BlockedAddress
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.page_views import PageView
 from frontdesk.conversations.models import Conversation, ConversationLabel
@@ -19,6 +20,7 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "Base",
+    "BlockedAddress",
     "CannedResponse",
     "Contact",
     "Conversation",
