@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from frontdesk.actors import Actor, AgentActor, VisitorActor
 from frontdesk.agents.models import Agent
 from frontdesk.contacts.models import Contact
-from frontdesk.conversations.models import Conversation, ConversationLabel
+from frontdesk.conversations.models import Conversation, ConversationLabel, Status
 from frontdesk.conversations.views import conversation_data
 from frontdesk.errors import Invalid, NotFound
 from frontdesk.events import ConversationData
@@ -35,6 +35,30 @@ def visible_to(actor: Actor) -> list[ColumnElement[bool]]:
             )
         )
     return conditions
+
+
+def labelled(actor: Actor, label: str) -> ColumnElement[bool]:
+    return Conversation.id.in_(
+        select(ConversationLabel.conversation_id).where(
+            ConversationLabel.workspace_id == actor.workspace_id, ConversationLabel.label == label.lower()
+        )
+    )
+
+
+def ongoing(actor: VisitorActor) -> Select[Conversation]:
+    """The visitor's newest unresolved conversation on this website, locked: the one
+    their next message (or their site's note) belongs to."""
+    return (
+        select(Conversation)
+        .where(
+            Conversation.contact_id == actor.contact_id,
+            Conversation.website_id == actor.website_id,
+            Conversation.status != Status.RESOLVED.value,
+        )
+        .order_by(Conversation.created_at.desc())
+        .limit(1)
+        .with_for_update()
+    )
 
 
 def scoped(actor: Actor) -> Select[Conversation]:
@@ -124,13 +148,7 @@ async def list_conversations(
     if flt.team_id:
         query = query.where(Conversation.team_id == flt.team_id)
     if flt.label:
-        query = query.where(
-            Conversation.id.in_(
-                select(ConversationLabel.conversation_id).where(
-                    ConversationLabel.workspace_id == actor.workspace_id, ConversationLabel.label == flt.label.lower()
-                )
-            )
-        )
+        query = query.where(labelled(actor, flt.label))
     if flt.cursor:
         at, last_id = _decode_cursor(flt.cursor)
         query = query.where(

@@ -3,13 +3,11 @@ the plan they are on, a cart, a session-replay link. Agents see it; the visitor 
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from frontdesk.actors import VisitorActor
 from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
-from frontdesk.conversations.models import Conversation, Status
+from frontdesk.conversations.queries import ongoing
 from frontdesk.events import Author
 from frontdesk.messages.actions import SITE_NOTES_KEY
 from frontdesk.messages.append import append_message
@@ -25,17 +23,7 @@ async def notify_agents(ctx: Context, actor: VisitorActor, body: str) -> None:
     text = check_text("body", body, max_chars=BODY_MAX_CHARS)
     author = Author(type=AuthorType.SYSTEM.value, id=None, name="Website")
     async with ctx.db.transaction() as session:
-        conversation = await session.scalar(
-            select(Conversation)
-            .where(
-                Conversation.contact_id == actor.contact_id,
-                Conversation.website_id == actor.website_id,
-                Conversation.status != Status.RESOLVED.value,
-            )
-            .order_by(Conversation.created_at.desc())
-            .limit(1)
-            .with_for_update()
-        )
+        conversation = await session.scalar(ongoing(actor))
         if conversation is None:
             contact = await session.get_one(Contact, actor.contact_id)
             pending = list(contact.custom_attributes.get(SITE_NOTES_KEY, []))[-(MAX_PENDING_NOTES - 1) :]

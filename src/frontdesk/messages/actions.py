@@ -23,7 +23,7 @@ from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.models import Conversation, Status
-from frontdesk.conversations.queries import conversation_for
+from frontdesk.conversations.queries import conversation_for, ongoing
 from frontdesk.errors import Conflict, Forbidden, Invalid
 from frontdesk.events import Author
 from frontdesk.messages.append import append_message, author_of
@@ -175,19 +175,9 @@ async def _target(session: AsyncSession, actor: Actor, conversation_id: str | No
     if conversation_id:
         return await conversation_for(session, actor, conversation_id, lock=True), False
     assert isinstance(actor, VisitorActor)  # agents were required to name one
-    ongoing = await session.scalar(
-        select(Conversation)
-        .where(
-            Conversation.contact_id == actor.contact_id,
-            Conversation.website_id == actor.website_id,
-            Conversation.status != Status.RESOLVED.value,
-        )
-        .order_by(Conversation.created_at.desc())
-        .limit(1)
-        .with_for_update()
-    )
-    if ongoing is not None:
-        return ongoing, False
+    ongoing_chat = await session.scalar(ongoing(actor))
+    if ongoing_chat is not None:
+        return ongoing_chat, False
     conversation = Conversation(
         workspace_id=actor.workspace_id, website_id=actor.website_id, contact_id=actor.contact_id
     )

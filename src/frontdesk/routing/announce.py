@@ -10,12 +10,11 @@ from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.models import Conversation
-from frontdesk.conversations.models import Status as ConversationStatus
 from frontdesk.conversations.queries import last_spoken
 from frontdesk.events import Author, Event, EventName, QueueUpdated
 from frontdesk.messages.append import append_message
 from frontdesk.messages.models import AuthorType
-from frontdesk.routing.assignment import Assigned
+from frontdesk.routing.assignment import Assigned, waiting_in
 from frontdesk.routing.models import TeamMember
 from frontdesk.routing.routed import Routed
 from frontdesk.storage.db import Database
@@ -85,13 +84,7 @@ async def queue_events(db: Database, workspace_id: str, team_ids: set[str | None
             rows = (
                 await session.execute(
                     select(Conversation.id, Conversation.contact_id)
-                    .where(
-                        Conversation.workspace_id == workspace_id,
-                        Conversation.queued_at.is_not(None),
-                        Conversation.assignee_id.is_(None),
-                        Conversation.status != ConversationStatus.RESOLVED.value,
-                        Conversation.team_id == team_id if team_id else Conversation.team_id.is_(None),
-                    )
+                    .where(*waiting_in(workspace_id, team_id))
                     .order_by(Conversation.queued_at, Conversation.id)
                 )
             ).all()

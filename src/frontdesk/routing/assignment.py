@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.agents.models import Agent, Status
@@ -110,6 +110,17 @@ async def enqueue(conversation: Conversation, at: datetime | None = None) -> Non
     conversation.queued_at = conversation.queued_at or at or utcnow()
 
 
+def waiting_in(workspace_id: str, team_id: str | None) -> list[ColumnElement[bool]]:
+    """Chats waiting in a team's queue (``team_id`` None: chats without a team)."""
+    return [
+        Conversation.workspace_id == workspace_id,
+        Conversation.queued_at.is_not(None),
+        Conversation.assignee_id.is_(None),
+        Conversation.status != ConversationStatus.RESOLVED.value,
+        Conversation.team_id == team_id if team_id else Conversation.team_id.is_(None),
+    ]
+
+
 async def drain(
     session: AsyncSession, workspace_id: str, team_id: str | None, exclude: frozenset[str] = frozenset()
 ) -> list[Assigned]:
@@ -119,13 +130,7 @@ async def drain(
         return []
     queued = (
         select(Conversation)
-        .where(
-            Conversation.workspace_id == workspace_id,
-            Conversation.queued_at.is_not(None),
-            Conversation.assignee_id.is_(None),
-            Conversation.status != ConversationStatus.RESOLVED.value,
-            Conversation.team_id == team_id if team_id else Conversation.team_id.is_(None),
-        )
+        .where(*waiting_in(workspace_id, team_id))
         .order_by(Conversation.queued_at, Conversation.id)
         .limit(DRAIN_BATCH)
         .with_for_update(skip_locked=True)

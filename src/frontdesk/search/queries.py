@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select, text
 
 from frontdesk.actors import AgentActor
-from frontdesk.conversations.models import Conversation, ConversationLabel
-from frontdesk.conversations.queries import visible_to
+from frontdesk.conversations.models import Conversation
+from frontdesk.conversations.queries import labelled, visible_to
 from frontdesk.errors import Invalid
 from frontdesk.messages.models import Message
 from frontdesk.storage.db import Database
@@ -69,13 +69,7 @@ async def search_messages(db: Database, actor: AgentActor, flt: SearchFilter) ->
     if flt.assignee_id:
         query = query.where(Conversation.assignee_id == flt.assignee_id)
     if flt.label:
-        query = query.where(
-            Conversation.id.in_(
-                select(ConversationLabel.conversation_id).where(
-                    ConversationLabel.workspace_id == actor.workspace_id, ConversationLabel.label == flt.label.lower()
-                )
-            )
-        )
+        query = query.where(labelled(actor, flt.label))
     if flt.since:
         query = query.where(Message.created_at >= flt.since)
     if flt.until:
