@@ -33,7 +33,7 @@ run: build  ## serve on http://$(HOST):$(PORT) with the embedded SQLite database
 
 test: build  ## every test: Python (SQLite, PostgreSQL, Redis), TypeScript, browser
 	scripts/ensure-chromium.sh
-	cd frontend && npm run typecheck && npm test
+	cd frontend && npm run typecheck && npm test && npm run size
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP) $(NODE_STAMP)  ## ruff, mypy, tsc

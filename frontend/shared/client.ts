@@ -74,6 +74,7 @@ export interface ClientOptions {
 export interface SendOptions {
   conversationId?: string;
   private?: boolean;
+  attachmentIds?: string[];
 }
 
 type FrameHandlers = {
@@ -133,6 +134,7 @@ export class ProtocolClient {
     const frame: SendFrame = { type: "send", client_ref: this.newClientRef(), body };
     if (options.conversationId !== undefined) frame.conversation_id = options.conversationId;
     if (options.private === true) frame.private = true;
+    if (options.attachmentIds !== undefined && options.attachmentIds.length > 0) frame.attachment_ids = options.attachmentIds;
     this.outbox.add(frame);
     if (this.state === "online") this.flushOutbox();
     return frame.client_ref;

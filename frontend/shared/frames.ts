@@ -17,6 +17,8 @@ export interface SendFrame {
   body: string;
   conversation_id?: string;
   private?: boolean;
+  /** Uploaded first (POST /widget/attachments); the body may then be empty. */
+  attachment_ids?: string[];
 }
 
 export interface TypingFrame {

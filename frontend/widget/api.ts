@@ -1,73 +1,170 @@
 /** The widget's HTTP calls (docs/api.md, "Widget (visitor) API"). */
-import type { ContactSummary, Message } from "../shared/events.gen";
+import type { AttachmentData, ContactSummary, Message } from "../shared/events.gen";
 import { ApiError, requestJson } from "../shared/http";
+import { storageKey } from "./contract";
+
+export interface ConversationBrief {
+  id: string;
+  status: string;
+  last_seq: number;
+  rating: number | null;
+  agent_last_read_seq?: number;
+}
 
 export interface WidgetSession {
   token: string;
   contact: ContactSummary;
   website: { id: string; name: string; settings: Record<string, unknown> };
-  conversations: { id: string; status: string; last_seq: number }[];
+  conversations: ConversationBrief[];
   agents_online: boolean;
+}
+
+export interface Identity {
+  name?: string;
+  email?: string;
+  phone?: string;
+  external_id?: string;
+  signature?: string;
+  custom_attributes?: Record<string, unknown>;
+  nickname?: string;
+  status?: string[];
 }
 
 /** History loaded per conversation on start; the socket replays anything newer. */
 const HISTORY_LIMIT = 200;
 
 export class WidgetApi {
+  /** The visitor token, once the session exists; every call below but startSession needs it. */
+  token: string | undefined;
+
   constructor(
     readonly baseUrl: string,
     readonly websiteKey: string,
   ) {}
 
-  private get tokenKey(): string {
-    return `frontdesk:${this.websiteKey}:token`;
-  }
-
   /** The token survives reloads so a returning visitor keeps their conversations. */
   storedToken(): string | undefined {
     try {
-      return localStorage.getItem(this.tokenKey) ?? undefined;
+      return localStorage.getItem(storageKey(this.websiteKey, "token")) ?? undefined;
     } catch {
       return undefined; // storage blocked (e.g. third-party iframe, privacy mode)
     }
   }
 
-  async startSession(): Promise<WidgetSession> {
-    const token = this.storedToken();
-    let session: WidgetSession;
+  keepToken(token: string): void {
+    this.token = token;
     try {
-      session = await this.postSession(token);
-    } catch (error) {
-      // A token from another server or an old secret: start over as a new visitor.
-      if (!(error instanceof ApiError && error.status === 401 && token !== undefined)) throw error;
-      session = await this.postSession(undefined);
-    }
-    try {
-      localStorage.setItem(this.tokenKey, session.token);
+      localStorage.setItem(storageKey(this.websiteKey, "token"), token);
     } catch {
       // the chat still works for this page view
     }
+  }
+
+  async startSession(locale: string): Promise<WidgetSession> {
+    const token = this.storedToken();
+    let session: WidgetSession;
+    try {
+      session = await this.postSession(token, locale);
+    } catch (error) {
+      // A token from another server or an old secret: start over as a new visitor.
+      if (!(error instanceof ApiError && error.status === 401 && token !== undefined)) throw error;
+      session = await this.postSession(undefined, locale);
+    }
+    this.keepToken(session.token);
     return session;
   }
 
-  private postSession(token: string | undefined): Promise<WidgetSession> {
-    const body = token === undefined ? { website_key: this.websiteKey } : { website_key: this.websiteKey, token };
-    return requestJson<WidgetSession>(this.url("/api/v1/widget/session"), {
-      method: "POST",
-      body: JSON.stringify(body),
-    });
+  private postSession(token: string | undefined, locale: string): Promise<WidgetSession> {
+    const body: Record<string, string> = { website_key: this.websiteKey, locale };
+    if (token !== undefined) body["token"] = token;
+    return requestJson<WidgetSession>(this.url("/api/v1/widget/session"), { method: "POST", body: JSON.stringify(body) });
   }
 
-  async history(token: string, conversationId: string): Promise<Message[]> {
-    const path = `/api/v1/widget/conversations/${encodeURIComponent(conversationId)}/messages`;
-    const page = await requestJson<{ items: Message[] }>(
-      this.url(`${path}?after_seq=0&limit=${HISTORY_LIMIT}`),
-      { headers: { Authorization: `Bearer ${token}` } },
-    );
-    return page.items;
+  async history(conversationId: string): Promise<Message[]> {
+    const path = `/conversations/${encodeURIComponent(conversationId)}/messages?after_seq=0&limit=${HISTORY_LIMIT}`;
+    return (await this.get<{ items: Message[] }>(path)).items;
+  }
+
+  identify(identity: Identity): Promise<{ token: string; contact: ContactSummary }> {
+    return this.post("/identify", identity);
+  }
+
+  activity(): Promise<void> {
+    return this.post("/activity", pageView());
+  }
+
+  offlineMessage(form: { client_ref: string; name: string; email: string; body: string }): Promise<Message> {
+    return this.post("/offline-messages", form);
+  }
+
+  sendMessage(frame: { client_ref: string; body: string; conversation_id?: string; attachment_ids?: string[] }): Promise<Message> {
+    return this.post("/messages", frame);
+  }
+
+  rate(conversationId: string, score: number, comment: string): Promise<{ score: number; comment: string | null }> {
+    return this.post(`/conversations/${encodeURIComponent(conversationId)}/rating`, { score, comment: comment || undefined });
+  }
+
+  transcript(conversationId: string, email: string): Promise<void> {
+    return this.post(`/conversations/${encodeURIComponent(conversationId)}/transcript`, { email });
+  }
+
+  notify(body: string): Promise<void> {
+    return this.post("/notify", { body });
+  }
+
+  siteMessage(body: string): Promise<Message> {
+    return this.post("/site-messages", { client_ref: crypto.randomUUID(), body });
+  }
+
+  typing(conversationId: string, state: "start" | "stop"): Promise<void> {
+    return this.post("/typing", { conversation_id: conversationId, state });
+  }
+
+  read(conversationId: string, seq: number): Promise<void> {
+    return this.post("/read", { conversation_id: conversationId, seq });
+  }
+
+  /** Multipart, so not through requestJson (which sends JSON). */
+  async upload(file: File): Promise<AttachmentData> {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    let response: Response;
+    try {
+      response = await fetch(this.url("/api/v1/widget/attachments"), { method: "POST", headers: this.auth(), body: form });
+    } catch {
+      throw new ApiError(0, "network", "Cannot reach the server. Check your connection.");
+    }
+    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    if (!response.ok) throw new ApiError(response.status, body?.error?.code ?? "http", body?.error?.message ?? `The server answered ${response.status}.`);
+    return body as unknown as AttachmentData;
   }
 
   url(path: string): string {
     return new URL(path, this.baseUrl).toString();
   }
+
+  auth(): Record<string, string> {
+    return this.token === undefined ? {} : { Authorization: `Bearer ${this.token}` };
+  }
+
+  private get<T>(path: string): Promise<T> {
+    return requestJson<T>(this.url("/api/v1/widget" + path), { headers: this.auth() });
+  }
+
+  private post<T>(path: string, body: unknown): Promise<T> {
+    return requestJson<T>(this.url("/api/v1/widget" + path), { method: "POST", headers: this.auth(), body: JSON.stringify(body) });
+  }
+}
+
+/** One page view, as `POST /widget/activity` takes it. */
+export function pageView(): Record<string, unknown> {
+  return {
+    url: location.href,
+    title: document.title,
+    referrer: document.referrer,
+    language: navigator.language,
+    time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    screen: { width: screen.width, height: screen.height },
+  };
 }

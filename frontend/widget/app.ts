@@ -1,6 +1,7 @@
 /**
- * The widget: a session over HTTP, history, then the visitor socket. Socket events reach
- * the store through one table of handlers; the view renders the store.
+ * The widget: a session over HTTP, history, then the visitor socket (or its HTTP
+ * fallback). Socket events reach the store through one table of handlers; the view
+ * renders the store; the page's API (api.ts calls, olark.ts) drives the public methods.
  */
 import { backoffDelay } from "../shared/backoff";
 import { ProtocolClient, type EventHandlers } from "../shared/client";
@@ -8,85 +9,221 @@ import type { Author, Message } from "../shared/events.gen";
 import { ApiError, socketUrl } from "../shared/http";
 import { addMessages, addPending, failPending, lastSeqOf } from "../shared/thread";
 import { TYPING_SHOWN_MS, TypingNotifier } from "../shared/typing";
-import { WidgetApi, type WidgetSession } from "./api";
-import { createWidgetStore, DEFAULT_GREETING, DEFAULT_TITLE, type WidgetStore } from "./state";
+import { WidgetApi, type ConversationBrief, type Identity, type WidgetSession } from "./api";
+import { storageKey, type CachedLook, type LoaderContext } from "./contract";
+import { formatBytes, typeAllowed } from "./format";
+import { fill, pickLocale, stringsFor, type Strings } from "./i18n";
+import { parseLook, type Look } from "./settings";
+import { playChime } from "./sound";
+import { createWidgetStore, currentConversation, type ConversationInfo, type WidgetState } from "./state";
+import { transportFactory } from "./transport";
 import { WidgetView } from "./view";
+import type { FormValues } from "./forms";
 
 /** A 4401 right after a fresh session means something else is wrong: stop asking. */
 const MAX_SESSION_RENEWALS = 3;
+const CONTACT_FIELDS = new Set(["name", "email", "phone"]);
+
+type Hook = (data?: unknown) => void;
 
 export class Widget {
-  private readonly store: WidgetStore = createWidgetStore();
+  readonly store = createWidgetStore();
+  readonly api: WidgetApi;
   private readonly view: WidgetView;
-  private readonly client: ProtocolClient;
+  private client: ProtocolClient;
   private session: WidgetSession | null = null;
+  /** Resolves once the session exists: calls that need the token wait for it. */
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
   private readonly readSent = new Map<string, number>();
   private readonly typingNotifier = new TypingNotifier((id, state) => this.client.typing(id, state));
   private typingShown: ReturnType<typeof setTimeout> | undefined;
   private renewals = 0;
+  private settings: Record<string, unknown> = {};
+  /** Set by the page (Frontdesk.setLocale, Olark's configure): they beat the website's settings. */
+  private forcedLocale: string | null = null;
+  lookOverrides: Partial<Look> = {};
+  stringOverrides: Partial<Strings> = {};
+  private readonly hooks: Record<string, Set<Hook>> = {};
 
-  constructor(private readonly api: WidgetApi) {
-    this.view = new WidgetView({
+  constructor(readonly ctx: LoaderContext) {
+    this.api = new WidgetApi(ctx.base, ctx.key);
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.view = new WidgetView(ctx, {
       open: () => this.setOpen(true),
       close: () => this.setOpen(false),
       send: (body) => this.send(body),
       typed: (body) => this.typed(body),
+      attach: (file) => void this.attach(file),
+      prechat: (values) => this.submitPrechat(values),
+      offline: (values) => this.submitOffline(values),
+      rate: (score, comment) => this.rate(score, comment),
+      transcript: (email) => this.transcript(email),
     });
     // Made before the session exists, so a message typed meanwhile waits in its outbox.
     this.client = this.makeClient();
-    this.store.subscribe((state) => {
-      this.view.render(state);
-      if (state.open) this.reportRead();
-    });
+    this.relocalize();
+    this.store.subscribe((state) => this.onChange(state));
   }
 
-  mount(parent: HTMLElement): void {
-    parent.append(this.view.host);
+  mount(): void {
     this.view.render(this.store.get());
-    if (readFlag(this.openKey)) this.setOpen(true);
+    if (readStorage(sessionStorage, storageKey(this.ctx.key, "open")) === "1") this.setOpen(true);
+    window.addEventListener("online", () => this.client.reconnectNow());
     void this.start(0);
   }
 
-  private get openKey(): string {
-    return `frontdesk:${this.api.websiteKey}:open`;
+  // ---- the page's view of the widget (api.ts and olark.ts use these) ----
+
+  /** Tells the page (Frontdesk.on) and the Olark shim's hooks. */
+  emit(event: string, data?: unknown, page = true): void {
+    if (page) this.ctx.emit(event, data);
+    for (const hook of [...(this.hooks[event] ?? [])]) hook(data);
   }
+
+  hook(event: string, cb: Hook): void {
+    (this.hooks[event] ??= new Set()).add(cb);
+  }
+
+  get state(): WidgetState {
+    return this.store.get();
+  }
+
+  setOpen(open: boolean): void {
+    if (this.state.open === open) return;
+    writeStorage(sessionStorage, storageKey(this.ctx.key, "open"), open ? "1" : "0");
+    this.store.update((s) => ({ ...s, open, unread: open ? 0 : s.unread }));
+    if (!open) this.typingNotifier.stop();
+    this.emit(open ? "open" : "close");
+  }
+
+  setLocale(code: unknown): void {
+    if (typeof code !== "string" || code.trim() === "") throw new TypeError("setLocale expects a language code such as 'fr'");
+    this.forcedLocale = code;
+    this.relocalize();
+  }
+
+  /** Lets the page restyle or reword the widget (Olark's configure); re-renders at once. */
+  relocalize(): void {
+    const locale = pickLocale([this.forcedLocale, this.settings["locale"] as string | undefined, document.documentElement.lang, navigator.language]);
+    const look = { ...parseLook(this.settings), ...this.lookOverrides };
+    this.store.update((s) => ({ ...s, locale, look, strings: { ...stringsFor(locale), ...this.stringOverrides } }));
+  }
+
+  /** One identify at a time, in call order: the last answer is the latest contact. */
+  identify(identity: Identity): Promise<void> {
+    const next = this.identifying.then(() => this.identifyNow(identity));
+    this.identifying = next.catch(() => undefined);
+    return next;
+  }
+
+  private identifying: Promise<void> = Promise.resolve();
+
+  /** Resolves once the session exists and every identify made so far has been answered. */
+  async settled(): Promise<void> {
+    await this.ready;
+    await this.identifying;
+  }
+
+  private async identifyNow(identity: Identity): Promise<void> {
+    await this.ready;
+    const result = await this.api.identify(identity);
+    const before = this.session?.contact.id;
+    this.api.keepToken(result.token);
+    if (this.session !== null) this.session = { ...this.session, token: result.token, contact: result.contact };
+    this.store.update((s) => ({
+      ...s,
+      contact: { name: result.contact.name, email: result.contact.email },
+      introduced: s.introduced || Boolean(identity.email || identity.name || identity.external_id),
+    }));
+    // A verified external id joined an earlier contact: their history follows them here.
+    if (before !== undefined && before !== result.contact.id) await this.restart();
+  }
+
+  /** Sends as the visitor (the composer, Frontdesk.sendMessage). False when empty. */
+  send(text: string, attachmentIds: string[] = [], label?: string): boolean {
+    const body = text.trim();
+    if (body === "" && attachmentIds.length === 0) return false;
+    this.typingNotifier.stop();
+    // No conversation_id: the server continues the visitor's open conversation or starts one.
+    const clientRef = this.client.send(body, { attachmentIds });
+    const pending = {
+      client_ref: clientRef,
+      conversation_id: null,
+      body: label ?? body,
+      private: false,
+      created_at: new Date().toISOString(),
+      state: "sending" as const,
+    };
+    this.store.update((s) => ({ ...s, thread: addPending(s.thread, pending) }));
+    return true;
+  }
+
+  /** A line shown in the chat only on this page (Olark's sendNotificationToVisitor). */
+  localNote(body: string): void {
+    const note = { id: crypto.randomUUID(), body, at: new Date().toISOString() };
+    this.store.update((s) => ({ ...s, localNotes: [...s.localNotes, note] }));
+  }
+
+  // ---- session and socket ----
 
   private async start(attempt: number): Promise<void> {
     try {
-      const session = await this.api.startSession();
+      const session = await this.api.startSession(this.state.locale);
       this.session = session;
-      const histories = await Promise.all(session.conversations.map((c) => this.api.history(session.token, c.id)));
+      const histories = await Promise.all(session.conversations.map((c) => this.api.history(c.id)));
       this.applySession(session, histories.flat());
       this.connect();
+      this.markReady();
+      if (!this.ctx.activitySent) {
+        this.ctx.activitySent = true;
+        this.api.activity().catch(() => undefined);
+      }
     } catch (error) {
-      const message = error instanceof ApiError ? error.message : "Chat is unavailable right now.";
+      const message = error instanceof ApiError && error.status !== 0 ? error.message : this.state.strings.unavailable;
       this.store.update((s) => ({ ...s, notice: message, connection: "offline" }));
       if (error instanceof ApiError && error.status >= 400 && error.status < 500) return; // e.g. a wrong website key
       setTimeout(() => void this.start(attempt + 1), backoffDelay(attempt));
     }
   }
 
+  /** Another contact now (identify joined one): drop this one's chat and load theirs. */
+  private async restart(): Promise<void> {
+    this.client.stop();
+    this.client = this.makeClient();
+    this.store.update((s) => ({ ...s, thread: { messages: [], pending: [] }, conversations: {} }));
+    await this.start(0);
+  }
+
   private applySession(session: WidgetSession, history: Message[]): void {
-    const settings = session.website.settings;
+    this.settings = session.website.settings;
+    const conversations: Record<string, ConversationInfo> = {};
+    for (const c of session.conversations) conversations[c.id] = info(c);
+    const introduced = readStorage(localStorage, storageKey(this.ctx.key, "prechat")) === "1" || session.contact.email !== null;
     this.store.update((s) => ({
       ...s,
       thread: addMessages(s.thread, history),
       agentsOnline: session.agents_online,
-      title: textSetting(settings["title"]) ?? DEFAULT_TITLE,
-      greeting: textSetting(settings["greeting"]) ?? DEFAULT_GREETING,
-      position: settings["position"] === "left" ? "left" : "right",
+      conversations: { ...conversations, ...s.conversations },
+      contact: { name: session.contact.name, email: session.contact.email },
+      introduced: s.introduced || introduced,
       notice: null,
     }));
-    const color = settings["primary_color"];
-    if (typeof color === "string" && /^#[0-9a-f]{3,8}$/i.test(color)) this.view.setPrimaryColor(color);
+    this.relocalize();
   }
 
   private makeClient(): ProtocolClient {
+    const remember = (http: boolean): void => writeStorage(sessionStorage, storageKey(this.ctx.key, "transport"), http ? "http" : "");
+    const startHttp = readStorage(sessionStorage, storageKey(this.ctx.key, "transport")) === "http";
     return new ProtocolClient({
       url: socketUrl(this.api.baseUrl, "/ws/visitor"),
       token: () => this.session?.token,
       events: this.events,
-      onAck: (ack) => this.addMessage(ack.message),
+      socketFactory: transportFactory(this.api, remember, startHttp),
+      onAck: (ack) => {
+        this.addMessage(ack.message, false);
+        this.emit("message:sent", { message: ack.message });
+      },
       onSendFailed: (ref, error) => this.store.update((s) => ({ ...s, thread: failPending(s.thread, ref, error.message) })),
       onState: (connection) => this.store.update((s) => ({ ...s, connection })),
       onWelcome: (welcome) => {
@@ -96,35 +233,70 @@ export class Widget {
       onSynced: () => {
         this.renewals = 0;
         this.readSent.clear(); // a read sent on a dying socket may be lost
-        if (this.store.get().open) this.reportRead();
+        if (this.state.open) this.reportRead();
       },
       onUnauthorized: () => void this.renew(),
     });
   }
 
   private connect(): void {
-    for (const m of this.store.get().thread.messages) this.client.cursors.advance(m.conversation_id, m.seq);
-    window.addEventListener("online", () => this.client.reconnectNow());
+    for (const m of this.state.thread.messages) this.client.cursors.advance(m.conversation_id, m.seq);
     this.client.start();
   }
 
   /** The events the visitor can receive, and what each does to the store. */
   private readonly events: EventHandlers = {
-    "message.created": ({ message }) => this.addMessage(message),
+    "message.created": ({ message }) => this.addMessage(message, true),
     "typing.started": ({ author }) => this.showTyping(author),
     "typing.stopped": () => this.showTyping(null),
-    "conversation.updated": () => undefined, // status changes arrive as system messages too
+    "conversation.updated": ({ conversation }) => this.updateConversation(conversation.id, conversation.status, conversation.agent_last_read_seq),
+    "conversation.read": ({ conversation_id, reader, seq }) => {
+      if (reader === "agent") this.updateConversation(conversation_id, undefined, seq);
+    },
+    "availability.changed": ({ agents_online }) => this.setAvailability(agents_online),
+    "website.updated": ({ website }) => {
+      this.settings = website.settings;
+      this.relocalize();
+    },
   };
 
-  private addMessage(message: Message): void {
-    const fromAgent = message.author.type !== "visitor" && message.author.type !== "system";
+  private setAvailability(online: boolean): void {
+    if (this.state.agentsOnline === online) return;
+    this.store.update((s) => ({ ...s, agentsOnline: online }));
+    this.emit("availability", online, false);
+  }
+
+  private updateConversation(id: string, status: string | undefined, agentRead: number | undefined): void {
+    const before = this.state.conversations[id];
+    const next: ConversationInfo = {
+      status: status ?? before?.status ?? "open",
+      rating: before?.rating ?? null,
+      agentRead: Math.max(before?.agentRead ?? 0, agentRead ?? 0),
+    };
+    this.store.update((s) => ({ ...s, conversations: { ...s.conversations, [id]: next } }));
+    if (next.status === "resolved" && before?.status !== "resolved") this.emit("conversation:ended", { conversationId: id });
+  }
+
+  private addMessage(message: Message, live: boolean): void {
+    const fromTeam = message.author.type === "agent" || message.author.type === "bot";
+    const isNewConversation = this.state.conversations[message.conversation_id] === undefined;
+    let added = false;
     this.store.update((s) => {
       const thread = addMessages(s.thread, [message]);
       if (thread === s.thread) return s;
-      const unread = !s.open && fromAgent && thread.messages.length > s.thread.messages.length ? s.unread + 1 : s.unread;
-      const typing = fromAgent && s.typing?.id === message.author.id ? null : s.typing;
-      return { ...s, thread, unread, typing };
+      added = thread.messages.length > s.thread.messages.length;
+      const unread = added && fromTeam && !s.open ? s.unread + 1 : s.unread;
+      const typing = fromTeam && s.typing?.id === message.author.id ? null : s.typing;
+      const conversations = isNewConversation
+        ? { ...s.conversations, [message.conversation_id]: { status: "open", rating: null, agentRead: 0 } }
+        : s.conversations;
+      return { ...s, thread, unread, typing, conversations };
     });
+    if (isNewConversation) this.emit("conversation:started", { conversationId: message.conversation_id });
+    if (added && live && fromTeam) {
+      this.emit("message:received", { message });
+      if (!this.state.open || document.hidden) playChime();
+    }
   }
 
   private showTyping(author: Author | null): void {
@@ -133,57 +305,87 @@ export class Widget {
     if (author !== null) this.typingShown = setTimeout(() => this.showTyping(null), TYPING_SHOWN_MS);
   }
 
-  private setOpen(open: boolean): void {
-    try {
-      sessionStorage.setItem(this.openKey, open ? "1" : "0");
-    } catch {
-      // not remembered across pages; harmless
-    }
-    this.store.update((s) => (s.open === open ? s : { ...s, open, unread: open ? 0 : s.unread }));
-    if (!open) this.stopTyping();
-  }
-
-  private send(text: string): boolean {
-    const body = text.trim();
-    if (body === "") return false;
-    this.stopTyping();
-    // No conversation_id: the server continues the visitor's open conversation or starts one.
-    const clientRef = this.client.send(body);
-    const pending = {
-      client_ref: clientRef,
-      conversation_id: null,
-      body,
-      private: false,
-      created_at: new Date().toISOString(),
-      state: "sending" as const,
-    };
-    this.store.update((s) => ({ ...s, thread: addPending(s.thread, pending) }));
-    return true;
+  private onChange(state: WidgetState): void {
+    this.view.render(state);
+    if (state.open) this.reportRead();
+    const ongoing = Object.values(state.conversations).some((c) => c.status !== "resolved") || state.thread.pending.length > 0;
+    writeStorage(localStorage, storageKey(this.ctx.key, "ongoing"), ongoing ? "1" : null);
+    const look: CachedLook = { c: state.look.color, p: state.look.position, x: state.look.offsetX, y: state.look.offsetY };
+    writeStorage(localStorage, storageKey(this.ctx.key, "look"), JSON.stringify(look));
   }
 
   private typed(text: string): void {
-    const conversationId = this.currentConversation();
+    const conversationId = currentConversation(this.state);
     if (conversationId !== null) this.typingNotifier.typed(conversationId, text);
   }
 
-  private stopTyping(): void {
-    this.typingNotifier.stop();
-  }
-
-  /** The conversation of the latest message: the one the visitor is chatting in. */
-  private currentConversation(): string | null {
-    return this.store.get().thread.messages.at(-1)?.conversation_id ?? null;
-  }
-
   private reportRead(): void {
-    const client = this.client;
-    const thread = this.store.get().thread;
+    const thread = this.state.thread;
     const conversations = new Set(thread.messages.map((m) => m.conversation_id));
     for (const id of conversations) {
       const seq = lastSeqOf(thread, id);
       if ((this.readSent.get(id) ?? 0) >= seq) continue;
-      if (client.read(id, seq)) this.readSent.set(id, seq);
+      if (this.client.read(id, seq)) this.readSent.set(id, seq);
     }
+  }
+
+  // ---- forms and files ----
+
+  private async attach(file: File): Promise<void> {
+    const t = this.state.strings;
+    const rules = this.state.look.attachments;
+    const note = (fileNote: string | null): void => this.store.update((s) => ({ ...s, fileNote }));
+    if (!rules.enabled || !typeAllowed(rules.types, file)) return note(`${file.name}: ${t.fileType}`);
+    if (file.size > rules.maxBytes) return note(`${file.name}: ${fill(t.fileSize, { size: formatBytes(rules.maxBytes) })}`);
+    note(t.uploading);
+    try {
+      await this.ready;
+      const attachment = await this.api.upload(file);
+      note(null);
+      this.send("", [attachment.id], `📎 ${file.name}`);
+    } catch (error) {
+      note(`${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async submitPrechat(values: FormValues): Promise<void> {
+    const identity: Identity = {};
+    const custom: Record<string, string> = {};
+    for (const [name, value] of Object.entries(values)) {
+      if (value === "") continue;
+      if (CONTACT_FIELDS.has(name)) identity[name as "name" | "email" | "phone"] = value;
+      else custom[name] = value;
+    }
+    if (Object.keys(custom).length > 0) identity.custom_attributes = custom;
+    await this.identify(identity);
+    writeStorage(localStorage, storageKey(this.ctx.key, "prechat"), "1");
+    this.store.update((s) => ({ ...s, introduced: true }));
+  }
+
+  private async submitOffline(values: FormValues): Promise<void> {
+    await this.ready;
+    const message = await this.api.offlineMessage({
+      client_ref: crypto.randomUUID(),
+      name: values["name"] ?? "",
+      email: values["email"] ?? "",
+      body: values["body"] ?? "",
+    });
+    this.store.update((s) => ({ ...s, offlineSent: true, contact: { name: values["name"] ?? s.contact.name, email: values["email"] ?? null } }));
+    this.addMessage(message, false);
+    this.emit("offline-message", { message }, false);
+  }
+
+  private async rate(score: number, comment: string): Promise<void> {
+    const id = currentConversation(this.state);
+    if (id === null) return;
+    await this.api.rate(id, score, comment);
+    this.store.update((s) => ({ ...s, conversations: { ...s.conversations, [id]: { ...s.conversations[id]!, rating: score } } }));
+    this.emit("rating:submitted", { conversationId: id, score, comment });
+  }
+
+  private async transcript(email: string): Promise<void> {
+    const id = currentConversation(this.state);
+    if (id !== null) await this.api.transcript(id, email);
   }
 
   /**
@@ -191,13 +393,13 @@ export class Widget {
    * client reconnects with it, keeping its cursors and its unacknowledged messages.
    */
   private async renew(): Promise<void> {
-    const unavailable = "Chat is unavailable right now. Please reload the page.";
+    const unavailable = this.state.strings.unavailable;
     if (++this.renewals > MAX_SESSION_RENEWALS) {
       this.store.update((s) => ({ ...s, notice: unavailable }));
       return;
     }
     try {
-      this.session = await this.api.startSession();
+      this.session = await this.api.startSession(this.state.locale);
       this.client.start();
     } catch {
       this.store.update((s) => ({ ...s, notice: unavailable }));
@@ -205,14 +407,23 @@ export class Widget {
   }
 }
 
-function readFlag(key: string): boolean {
+function info(c: ConversationBrief): ConversationInfo {
+  return { status: c.status, rating: c.rating ?? null, agentRead: c.agent_last_read_seq ?? 0 };
+}
+
+function readStorage(storage: Storage, key: string): string | null {
   try {
-    return sessionStorage.getItem(key) === "1";
+    return storage.getItem(key);
   } catch {
-    return false;
+    return null;
   }
 }
 
-function textSetting(value: unknown): string | undefined {
-  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+function writeStorage(storage: Storage, key: string, value: string | null): void {
+  try {
+    if (value === null) storage.removeItem(key);
+    else if (storage.getItem(key) !== value) storage.setItem(key, value);
+  } catch {
+    // storage blocked: only this page view remembers
+  }
 }

@@ -18,12 +18,19 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 
 export function setAttr(node: Element, name: string, value: string | boolean | undefined): void {
   if (value === undefined || value === false) node.removeAttribute(name);
-  else node.setAttribute(name, value === true ? "" : value);
+  else if (node.getAttribute(name) !== (value === true ? "" : value)) node.setAttribute(name, value === true ? "" : value);
 }
 
 /** Replaces the text of `node` if it changed (keeps screen readers quiet otherwise). */
 export function setText(node: Node, text: string): void {
   if (node.textContent !== text) node.textContent = text;
+}
+
+/** A button with a click handler. */
+export function button(attrs: Attrs, onClick: (ev: MouseEvent) => void, ...children: Child[]): HTMLButtonElement {
+  const node = el("button", { type: "button", ...attrs }, ...children);
+  node.addEventListener("click", onClick);
+  return node;
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -39,5 +46,12 @@ export function icon(path: string): SVGSVGElement {
   return svg;
 }
 
-export const CHAT_ICON = "M4 5h16v11H8l-4 4z";
 export const CLOSE_ICON = "M6 6l12 12M18 6L6 18";
+export const CLIP_ICON = "M21 11l-8.5 8.5a5 5 0 01-7-7L14 4a3.5 3.5 0 015 5l-8.5 8.5a2 2 0 01-3-3L15 7";
+export const SMILE_ICON = "M12 21a9 9 0 100-18 9 9 0 000 18zM8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01";
+
+let ids = 0;
+/** A unique id inside the shadow root, for label/aria links. */
+export function uid(prefix: string): string {
+  return `fd-${prefix}-${++ids}`;
+}

@@ -1,25 +1,23 @@
 /**
- * The embed entry point:
- *   <script src="https://HOST/static/widget/widget.js" data-website-key="KEY" async></script>
- * The website key comes from that tag, the server from the tag's `src`.
+ * widget-app.js: the chat itself, fetched by the loader (widget.js) when it is needed.
+ * It registers with the loader through the one global, which hands it the shadow root,
+ * the launcher and the calls queued so far.
  */
-import { WidgetApi } from "./api";
 import { Widget } from "./app";
+import { createHandle } from "./calls";
+import type { AppFactory } from "./contract";
+import { countPageView } from "./olark";
 
-// document.currentScript is only set while this file's top level runs, so read it now.
-const script = (document.currentScript ??
-  document.querySelector("script[data-website-key]")) as HTMLScriptElement | null;
-
-function boot(): void {
-  const key = script?.dataset["websiteKey"];
-  if (script === null || key === undefined || key === "") {
-    console.warn("Frontdesk: add data-website-key=\"…\" to the widget's <script> tag.");
-    return;
-  }
-  if (document.getElementById("frontdesk-widget") !== null) return; // embedded twice
-  const baseUrl = new URL(script.src, location.href).origin;
-  new Widget(new WidgetApi(baseUrl, key)).mount(document.body);
+const loader = (window as unknown as { Frontdesk?: { _m?: (factory: AppFactory) => void } }).Frontdesk;
+if (typeof loader?._m === "function") {
+  loader._m((ctx) => {
+    const widget = new Widget(ctx);
+    const handle = createHandle(widget);
+    widget.mount();
+    countPageView();
+    for (const [name, args] of ctx.queue.splice(0)) handle.call(name, args);
+    return handle;
+  });
+} else {
+  console.warn("Frontdesk: widget-app.js is loaded by widget.js; embed widget.js instead.");
 }
-
-if (document.body !== null) boot();
-else document.addEventListener("DOMContentLoaded", boot, { once: true });
