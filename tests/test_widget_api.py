@@ -353,3 +353,20 @@ def test_the_http_stream_replays_then_streams_live_without_duplicates(server: Se
     assert vis.http.post("/api/v1/widget/read", json={"conversation_id": conv, "seq": 2}).status_code == 204
     bad = vis.http.get("/api/v1/widget/stream", params={"cursors": "[1]"})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "cursors"
+
+
+async def test_the_welcome_carries_the_look_and_availability_and_the_config_is_public(server: Server) -> None:
+    vis = Visitor(server)
+    live, _ = await visitor(server, vis.token)
+    assert live.welcome["website"]["settings"]["primary_color"].startswith("#")
+    assert isinstance(live.welcome["agents_online"], bool)
+    await live.close()
+    config = httpx.get(server.url + "/api/v1/widget/config", params={"website_key": server.widget_key()})
+    assert config.status_code == 200 and "max-age" in config.headers["cache-control"]
+    assert "identity_secret" not in config.text and config.json()["website"]["settings"]["title"]
+    assert httpx.get(server.url + "/api/v1/widget/config", params={"website_key": "wk_nope"}).status_code == 404
+    sent = vis.say("read me")
+    with server.login() as http:
+        http.post(f"/api/v1/conversations/{sent['conversation_id']}/messages", json={"body": "hi"})
+    briefs = vis.http.get("/api/v1/widget/conversations").json()["items"]
+    assert briefs[0]["agent_last_read_seq"] == 0

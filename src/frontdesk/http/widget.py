@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from frontdesk.actors import VisitorActor
 from frontdesk.contacts.actions import start_visitor_session
 from frontdesk.conversations.queries import visitor_conversations
+from frontdesk.errors import NotFound
 from frontdesk.events import ContactSummary, MessageData
 from frontdesk.http.deps import Ctx, CurrentVisitor
 from frontdesk.http.schemas import Body, MessagePage
@@ -19,6 +20,7 @@ from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.queries import messages_page
 from frontdesk.messages.views import message_data
 from frontdesk.routing.availability import website_available
+from frontdesk.websites.queries import website_by_key
 from frontdesk.websites.views import website_data
 
 router = APIRouter(prefix="/widget", tags=["widget"])
@@ -35,6 +37,7 @@ class ConversationBrief(BaseModel):
     status: str
     last_seq: int
     rating: int | None
+    agent_last_read_seq: int
 
 
 class WidgetWebsite(BaseModel):
@@ -57,7 +60,16 @@ class ConversationList(BaseModel):
 
 async def _briefs(ctx: Ctx, actor: VisitorActor) -> list[ConversationBrief]:
     rows = await visitor_conversations(ctx.db, actor)
-    return [ConversationBrief(id=c.id, status=c.status, last_seq=c.last_seq, rating=c.rating_score) for c in rows]
+    return [
+        ConversationBrief(
+            id=c.id,
+            status=c.status,
+            last_seq=c.last_seq,
+            rating=c.rating_score,
+            agent_last_read_seq=c.agent_last_read_seq,
+        )
+        for c in rows
+    ]
 
 
 @router.post("/session")
@@ -75,6 +87,21 @@ async def session(body: SessionIn, request: Request, ctx: Ctx) -> SessionOut:
         conversations=await _briefs(ctx, actor) if started.resumed else [],
         agents_online=await website_available(ctx.db, website),
     )
+
+
+class PublicConfig(BaseModel):
+    website: WidgetWebsite
+
+
+@router.get("/config")
+async def config(ctx: Ctx, response: Response, website_key: Annotated[str, Query(max_length=100)]) -> PublicConfig:
+    """The look of a website's widget, for the loader to draw the right launcher on a
+    first visit. Public and cacheable: nothing here is secret."""
+    website = await website_by_key(ctx.db, website_key)
+    if website is None:
+        raise NotFound(f"no website with key {website_key!r}; check the snippet", field="website_key")
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return PublicConfig(website=WidgetWebsite(**website_data(website).model_dump()))
 
 
 @router.get("/conversations")

@@ -13,6 +13,9 @@ from frontdesk.actors import Actor, VisitorActor
 from frontdesk.context import Context
 from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.realtime.bus import Subscription
+from frontdesk.routing.availability import website_available
+from frontdesk.websites.models import Website
+from frontdesk.websites.views import website_data
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION
 
@@ -53,18 +56,27 @@ async def open_session(
     # Subscribe before reading what was missed: nothing published meanwhile is lost.
     subscription = ctx.bus.subscribe(topics_of(actor), conn.on_bus)
     await ctx.bus.ready()
-    conn.frame(
-        {
-            "type": "welcome",
-            "protocol": PROTOCOL_VERSION,
-            "session": _session(actor),
-            "heartbeat_seconds": HEARTBEAT_S,
-            "limits": {"body_max_chars": BODY_MAX_CHARS, "frame_max_bytes": FRAME_MAX_BYTES},
-        }
-    )
+    welcome: dict[str, Any] = {
+        "type": "welcome",
+        "protocol": PROTOCOL_VERSION,
+        "session": _session(actor),
+        "heartbeat_seconds": HEARTBEAT_S,
+        "limits": {"body_max_chars": BODY_MAX_CHARS, "frame_max_bytes": FRAME_MAX_BYTES},
+    }
+    if isinstance(actor, VisitorActor):
+        # The state that events update, read after subscribing: a change made between the
+        # widget's session request and this socket is not lost.
+        welcome.update(await _visitor_state(ctx, actor))
+    conn.frame(welcome)
     conn.replay(Replay(dict(cursors), all_of_visitor=isinstance(actor, VisitorActor)))
     writer = asyncio.create_task(conn.run(), name="live-session-writer")
     return LiveSession(conn, subscription, writer)
+
+
+async def _visitor_state(ctx: Context, actor: VisitorActor) -> dict[str, Any]:
+    async with ctx.db.reader() as session:
+        website = await session.get_one(Website, actor.website_id)
+    return {"website": website_data(website).model_dump(), "agents_online": await website_available(ctx.db, website)}
 
 
 def _session(actor: Actor) -> dict[str, str]:
