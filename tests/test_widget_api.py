@@ -361,10 +361,12 @@ async def test_the_welcome_carries_the_look_and_availability_and_the_config_is_p
     assert live.welcome["website"]["settings"]["primary_color"].startswith("#")
     assert isinstance(live.welcome["agents_online"], bool)
     await live.close()
-    config = httpx.get(server.url + "/api/v1/widget/config", params={"website_key": server.widget_key()})
+    async with httpx.AsyncClient(base_url=server.url) as public:
+        config = await public.get("/api/v1/widget/config", params={"website_key": server.widget_key()})
+        missing = await public.get("/api/v1/widget/config", params={"website_key": "wk_nope"})
     assert config.status_code == 200 and "max-age" in config.headers["cache-control"]
     assert "identity_secret" not in config.text and config.json()["website"]["settings"]["title"]
-    assert httpx.get(server.url + "/api/v1/widget/config", params={"website_key": "wk_nope"}).status_code == 404
+    assert missing.status_code == 404
     sent = vis.say("read me")
     with server.login() as http:
         http.post(f"/api/v1/conversations/{sent['conversation_id']}/messages", json={"body": "hi"})

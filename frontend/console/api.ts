@@ -1,5 +1,5 @@
 /** The console's REST calls (docs/api.md). The session cookie goes along (same origin). */
-import type { AgentSummary, Conversation, Message } from "../shared/events.gen";
+import type { AgentSummary, AttachmentData, Conversation, Message } from "../shared/events.gen";
 import { requestJson } from "../shared/http";
 
 export interface Agent extends AgentSummary {
@@ -7,10 +7,26 @@ export interface Agent extends AgentSummary {
   role?: string;
 }
 
+/** A website as `GET /websites` returns it: settings with every default filled in. */
+export interface Website {
+  id: string;
+  name: string;
+  url: string;
+  widget_key: string;
+  settings: Record<string, unknown>;
+  identity_verification: boolean;
+  snippet: string;
+}
+
 export interface Me {
   agent: Agent;
   workspace: { id: string; name: string };
-  websites: { id: string; name: string; key?: string }[];
+  websites: Website[];
+}
+
+export interface WebsitePatch {
+  name?: string;
+  settings?: Record<string, unknown>;
 }
 
 /** The inbox shows up to this many open conversations (the API's page limit). */
@@ -22,6 +38,8 @@ function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   return requestJson<T>(`/api/v1${path}`, { ...init, credentials: "same-origin" });
 }
 
+const id = encodeURIComponent;
+
 export const api = {
   me: () => call<Me>("/me"),
   login: (email: string, password: string) =>
@@ -29,11 +47,22 @@ export const api = {
   logout: () => call<undefined>("/auth/logout", { method: "POST" }),
   openConversations: () =>
     call<{ items: Conversation[] }>(`/conversations?status=open&limit=${INBOX_LIMIT}`).then((page) => page.items),
-  conversation: (id: string) => call<Conversation>(`/conversations/${encodeURIComponent(id)}`),
-  messages: (id: string) =>
-    call<{ items: Message[] }>(`/conversations/${encodeURIComponent(id)}/messages?after_seq=0&limit=${HISTORY_LIMIT}`).then(
+  conversation: (conversationId: string) => call<Conversation>(`/conversations/${id(conversationId)}`),
+  messages: (conversationId: string) =>
+    call<{ items: Message[] }>(`/conversations/${id(conversationId)}/messages?after_seq=0&limit=${HISTORY_LIMIT}`).then(
       (page) => page.items,
     ),
-  updateConversation: (id: string, change: { status?: Conversation["status"]; assignee_id?: string | null }) =>
-    call<Conversation>(`/conversations/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(change) }),
+  updateConversation: (conversationId: string, change: { status?: Conversation["status"]; assignee_id?: string | null }) =>
+    call<Conversation>(`/conversations/${id(conversationId)}`, { method: "PATCH", body: JSON.stringify(change) }),
+  websites: () => call<{ items: Website[] }>("/websites").then((page) => page.items),
+  updateWebsite: (websiteId: string, patch: WebsitePatch) =>
+    call<Website>(`/websites/${id(websiteId)}`, { method: "PATCH", body: JSON.stringify(patch) }),
+  rotateIdentitySecret: (websiteId: string) =>
+    call<{ identity_secret: string }>(`/websites/${id(websiteId)}/identity-secret`, { method: "POST" }),
+  /** `POST /attachments` as multipart; the browser sets the boundary. */
+  uploadAttachment: (file: File) => {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    return call<AttachmentData>("/attachments", { method: "POST", body: form });
+  },
 };

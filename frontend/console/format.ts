@@ -7,3 +7,5 @@ export function formatTime(iso: string): string {
     ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
     : date.toLocaleDateString([], { day: "numeric", month: "short" });
 }
+
+export { formatBytes, textOn } from "../shared/text";

@@ -1,12 +1,28 @@
-/** The console's URLs: /console and /console/conversations/{id} (the server serves both). */
-const PREFIX = "/console/conversations/";
+/**
+ * The console's URLs (the server serves /console/* as the app):
+ * /console, /console/conversations/{id} and /console/settings.
+ */
+export type Route = { page: "inbox"; conversationId: string | null } | { page: "settings" };
 
-export function current(): string | null {
-  const path = location.pathname;
-  return path.startsWith(PREFIX) ? decodeURIComponent(path.slice(PREFIX.length)) || null : null;
+const CONVERSATIONS = "/console/conversations/";
+const SETTINGS = "/console/settings";
+
+export function parse(path: string): Route {
+  if (path === SETTINGS || path.startsWith(SETTINGS + "/")) return { page: "settings" };
+  const id = path.startsWith(CONVERSATIONS) ? decodeURIComponent(path.slice(CONVERSATIONS.length)) : "";
+  return { page: "inbox", conversationId: id || null };
 }
 
-export function go(id: string | null): void {
-  const path = id === null ? "/console" : PREFIX + encodeURIComponent(id);
+export function pathOf(route: Route): string {
+  if (route.page === "settings") return SETTINGS;
+  return route.conversationId === null ? "/console" : CONVERSATIONS + encodeURIComponent(route.conversationId);
+}
+
+export function current(): Route {
+  return parse(location.pathname);
+}
+
+export function go(route: Route): void {
+  const path = pathOf(route);
   if (location.pathname !== path) history.pushState(null, "", path);
 }

@@ -3,11 +3,11 @@
  * Socket events reach the store through one table of handlers (`events`).
  */
 import { ProtocolClient, type EventHandlers } from "../shared/client";
-import type { Author, Conversation } from "../shared/events.gen";
+import type { AttachmentData, Author, Conversation } from "../shared/events.gen";
 import { ApiError, socketUrl } from "../shared/http";
 import { addMessages, addPending, failPending, lastSeqOf } from "../shared/thread";
 import { TYPING_SHOWN_MS, TypingNotifier } from "../shared/typing";
-import { api } from "./api";
+import { api, type Website, type WebsitePatch } from "./api";
 import * as route from "./route";
 import {
   createConsoleStore,
@@ -16,6 +16,7 @@ import {
   receiveMessage,
   updateContact,
   updateThread,
+  updateWebsite,
   upsertConversations,
   type ConsoleStore,
 } from "./state";
@@ -31,7 +32,7 @@ export class ConsoleSession {
 
   constructor() {
     this.store.subscribe(() => this.reportRead());
-    window.addEventListener("popstate", () => this.select(route.current(), { push: false }));
+    window.addEventListener("popstate", () => void this.navigate(route.current(), { push: false }));
     window.addEventListener("online", () => this.client?.reconnectNow());
     document.addEventListener("visibilitychange", () => this.reportRead());
   }
@@ -63,11 +64,49 @@ export class ConsoleSession {
 
   private async enter(): Promise<void> {
     const me = await api.me();
-    this.store.update((s) => ({ ...s, auth: "ready", me, notice: null }));
+    this.store.update((s) => ({ ...s, auth: "ready", me, websites: me.websites, notice: null }));
     this.connect();
     await this.refreshInbox();
-    const selected = route.current();
-    if (selected !== null) await this.select(selected, { push: false });
+    await this.navigate(route.current(), { push: false });
+  }
+
+  /** Shows what a URL names: the settings page, or the inbox with a conversation. */
+  async navigate(to: route.Route, { push = true } = {}): Promise<void> {
+    if (to.page === "settings") return this.openSettings({ push });
+    this.store.update((s) => (s.page === "inbox" ? s : { ...s, page: "inbox" }));
+    if (push) route.go(to);
+    await this.select(to.conversationId, { push: false });
+  }
+
+  async openSettings({ push = true } = {}): Promise<void> {
+    this.typingNotifier.stop();
+    this.store.update((s) => ({ ...s, page: "settings" }));
+    if (push) route.go({ page: "settings" });
+    try {
+      const websites = await api.websites();
+      this.store.update((s) => ({ ...s, websites }));
+    } catch (error) {
+      this.notify(error);
+    }
+  }
+
+  /** Throws ApiError (with `field`) when the server refuses a value: the form marks it. */
+  async saveWebsite(id: string, patch: WebsitePatch): Promise<Website> {
+    const website = await api.updateWebsite(id, patch);
+    this.store.update((s) => updateWebsite(s, website));
+    return website;
+  }
+
+  /** The new identity secret, shown once; verification is on from now. */
+  async rotateIdentitySecret(id: string): Promise<string> {
+    const { identity_secret } = await api.rotateIdentitySecret(id);
+    const website = this.store.get().websites.find((w) => w.id === id);
+    if (website !== undefined) this.store.update((s) => updateWebsite(s, { ...website, identity_verification: true }));
+    return identity_secret;
+  }
+
+  uploadAttachment(file: File): Promise<AttachmentData> {
+    return api.uploadAttachment(file);
   }
 
   private setAnonymous(): void {
@@ -83,7 +122,8 @@ export class ConsoleSession {
     const client = new ProtocolClient({
       url: socketUrl(location.href, "/ws/agent"),
       events: this.events,
-      onAck: ({ message }) => this.store.update((s) => receiveMessage(s, message)),
+      onAck: ({ client_ref, message }) =>
+        this.store.update((s) => ({ ...receiveMessage(s, message), outgoingFiles: withoutKey(s.outgoingFiles, client_ref) })),
       onSendFailed: (ref, error) => {
         const id = this.pendingConversation.get(ref);
         if (id !== undefined) this.store.update((s) => updateThread(s, id, (t) => failPending(t, ref, error.message)));
@@ -112,6 +152,7 @@ export class ConsoleSession {
     "typing.started": ({ conversation_id, author }) => this.showTyping(conversation_id, author),
     "typing.stopped": ({ conversation_id }) => this.showTyping(conversation_id, undefined),
     "contact.updated": ({ contact }) => this.store.update((s) => updateContact(s, contact)),
+    "website.updated": ({ website }) => this.store.update((s) => updateWebsite(s, website)),
   };
 
   /** After a reconnect, conversations created meanwhile are only in the REST list. */
@@ -133,10 +174,11 @@ export class ConsoleSession {
   }
 
   async select(id: string | null, { push = true } = {}): Promise<void> {
+    if (this.store.get().page !== "inbox") this.store.update((s) => ({ ...s, page: "inbox" }));
+    if (push) route.go({ page: "inbox", conversationId: id });
     if (id === this.store.get().selectedId) return;
     this.typingNotifier.stop();
     this.store.update((s) => ({ ...s, selectedId: id }));
-    if (push) route.go(id);
     if (id === null || this.store.get().threads[id] !== undefined) return;
     // An empty thread first, so live messages that arrive while the history loads are kept.
     this.store.update((s) => updateThread(s, id, (t) => t));
@@ -152,12 +194,15 @@ export class ConsoleSession {
     }
   }
 
-  send(conversationId: string, text: string, isPrivate: boolean): boolean {
+  /** A reply or private note; the body may be empty when files go with it. */
+  send(conversationId: string, text: string, isPrivate: boolean, files: readonly AttachmentData[] = []): boolean {
     const body = text.trim();
-    if (body === "" || this.client === null) return false;
+    if ((body === "" && files.length === 0) || this.client === null) return false;
     this.typingNotifier.stop();
-    const clientRef = this.client.send(body, { conversationId, private: isPrivate });
+    const attachmentIds = files.map((f) => f.id);
+    const clientRef = this.client.send(body, { conversationId, private: isPrivate, attachmentIds });
     this.pendingConversation.set(clientRef, conversationId);
+    if (files.length > 0) this.store.update((s) => ({ ...s, outgoingFiles: { ...s.outgoingFiles, [clientRef]: files } }));
     const pending = {
       client_ref: clientRef,
       conversation_id: conversationId,

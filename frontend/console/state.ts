@@ -1,19 +1,25 @@
 /** The console's one store, and the pure functions that change it. */
 import type { ConnectionState } from "../shared/client";
-import type { Author, ContactSummary, Conversation, Message } from "../shared/events.gen";
+import type { AttachmentData, Author, ContactSummary, Conversation, Message, WebsiteData } from "../shared/events.gen";
 import { createStore } from "../shared/store";
 import { addMessages, EMPTY_THREAD, type Thread } from "../shared/thread";
-import type { Me } from "./api";
+import type { Me, Website } from "./api";
 
 export interface ConsoleState {
   /** loading: asking /me; anonymous: show the login form; ready: logged in. */
   auth: "loading" | "anonymous" | "ready";
   me: Me | null;
+  /** Which screen is shown (the URL says the same; see route.ts). */
+  page: "inbox" | "settings";
+  /** The workspace's websites: from /me at login, then GET /websites and website.updated. */
+  websites: readonly Website[];
   conversations: Readonly<Record<string, Conversation>>;
   /** Loaded threads only: a conversation's messages are fetched when it is opened. */
   threads: Readonly<Record<string, Thread>>;
   /** Who is typing in each conversation (the visitor, or another agent). */
   typing: Readonly<Record<string, Author | undefined>>;
+  /** Files sent with the agent's own messages still on their way, by client_ref. */
+  outgoingFiles: Readonly<Record<string, readonly AttachmentData[]>>;
   selectedId: string | null;
   connection: ConnectionState;
   /** A problem to show above the screen, e.g. a refused PATCH. */
@@ -23,9 +29,12 @@ export interface ConsoleState {
 export const INITIAL_STATE: ConsoleState = {
   auth: "loading",
   me: null,
+  page: "inbox",
+  websites: [],
   conversations: {},
   threads: {},
   typing: {},
+  outgoingFiles: {},
   selectedId: null,
   connection: "stopped",
   notice: null,
@@ -89,4 +98,16 @@ export function updateContact(state: ConsoleState, contact: ContactSummary): Con
 /** True when the visitor wrote something the agents have not read yet. */
 export function isUnread(c: Conversation): boolean {
   return c.last_seq > c.agent_last_read_seq && c.last_message?.author.type === "visitor";
+}
+
+/** Owners and admins change websites; agents and supervisors do not (docs/permissions.md). */
+export function isAdmin(me: Me | null): boolean {
+  return me?.agent.role === "owner" || me?.agent.role === "admin";
+}
+
+/** A website's new state, from a PATCH answer (the whole website) or website.updated (a part). */
+export function updateWebsite(state: ConsoleState, change: WebsiteData | Website): ConsoleState {
+  if (!state.websites.some((w) => w.id === change.id)) return state;
+  const websites = state.websites.map((w) => (w.id === change.id ? { ...w, ...change } : w));
+  return { ...state, websites };
 }

@@ -19,7 +19,8 @@ interface ErrorBody {
 export async function requestJson<T>(url: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
   headers.set("Accept", "application/json");
-  if (init.body !== undefined) headers.set("Content-Type", "application/json");
+  // A FormData body sets its own multipart boundary; anything else we send is JSON.
+  if (init.body !== undefined && !(init.body instanceof FormData)) headers.set("Content-Type", "application/json");
   let response: Response;
   try {
     response = await fetch(url, { ...init, headers });

@@ -1,4 +1,4 @@
-import type { Conversation } from "../../shared/events.gen";
+import type { Conversation, Message } from "../../shared/events.gen";
 import { formatTime } from "../format";
 import { useSession } from "../hooks";
 import { isUnread } from "../state";
@@ -11,7 +11,7 @@ interface Props {
 export function ConversationItem({ conversation: c, selected }: Props) {
   const session = useSession();
   const last = c.last_message;
-  const preview = last === null ? "No messages yet" : last.private ? `Note: ${last.body}` : last.body;
+  const preview = last === null ? "No messages yet" : (last.private ? "Note: " : "") + summary(last);
   return (
     <li>
       <button
@@ -33,4 +33,10 @@ export function ConversationItem({ conversation: c, selected }: Props) {
       </button>
     </li>
   );
+}
+
+/** The body, or the files when a message is only files. */
+function summary(m: Message): string {
+  if (m.body !== "" || (m.attachments ?? []).length === 0) return m.body;
+  return `📎 ${m.attachments.map((a) => a.name).join(", ")}`;
 }

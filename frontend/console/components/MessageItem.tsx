@@ -1,6 +1,8 @@
-import type { Message } from "../../shared/events.gen";
+import type { AttachmentData, Message } from "../../shared/events.gen";
 import type { PendingMessage } from "../../shared/thread";
-import { formatTime } from "../format";
+import { formatBytes, formatTime } from "../format";
+import { Attachments } from "./Attachments";
+import { MessageText } from "./MessageText";
 
 /** Same element shape and attributes as the widget's messages (tests rely on them). */
 export function MessageItem({ message: m }: { message: Message }) {
@@ -11,6 +13,7 @@ export function MessageItem({ message: m }: { message: Message }) {
       </div>
     );
   }
+  const files = m.attachments ?? [];
   return (
     <div
       class={`fd-message ${m.author.type === "visitor" ? "theirs" : "ours"}`}
@@ -23,12 +26,22 @@ export function MessageItem({ message: m }: { message: Message }) {
         {m.private && <span class="private-label">Private note</span>}
         <time dateTime={m.created_at}>{formatTime(m.created_at)}</time>
       </div>
-      <div class="body">{m.body}</div>
+      {(m.body !== "" || files.length === 0) && (
+        <div class="body">
+          <MessageText text={m.body} />
+        </div>
+      )}
+      <Attachments files={files} />
     </div>
   );
 }
 
-export function PendingItem({ pending: p }: { pending: PendingMessage }) {
+interface PendingProps {
+  pending: PendingMessage;
+  files: readonly AttachmentData[] | undefined;
+}
+
+export function PendingItem({ pending: p, files = [] }: PendingProps) {
   return (
     <div
       class="fd-message ours"
@@ -41,7 +54,17 @@ export function PendingItem({ pending: p }: { pending: PendingMessage }) {
         {p.private && <span class="private-label">Private note</span>}
         <span class="state">{p.state === "failed" ? `Not sent: ${p.error ?? "refused"}` : "Sending…"}</span>
       </div>
-      <div class="body">{p.body}</div>
+      {(p.body !== "" || files.length === 0) && <div class="body">{p.body}</div>}
+      {files.length > 0 && (
+        <ul class="attachments pending-files">
+          {files.map((f) => (
+            <li key={f.id} class="file">
+              <span class="file-name">{f.name}</span>
+              <span class="file-size">{formatBytes(f.size)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -15,9 +15,10 @@ from frontdesk.websites.queries import first_website
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 
-# The console and demo page load only our own files; no inline script anywhere.
+# The console and demo page load only our own files; no inline script anywhere. Images may
+# also come over https: a website's logo and agents' avatars are URLs the admin chose.
 CONSOLE_CSP = (
-    "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: https:; "
     "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 
