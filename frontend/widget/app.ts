@@ -191,7 +191,7 @@ export class Widget {
   private async restart(): Promise<void> {
     this.client.stop();
     this.client = this.makeClient();
-    this.store.update((s) => ({ ...s, thread: { messages: [], pending: [] }, conversations: {} }));
+    this.store.update((s) => ({ ...s, thread: { messages: [], pending: [] }, conversations: {}, queue: null }));
     await this.start(0);
   }
 
@@ -249,7 +249,12 @@ export class Widget {
     "message.created": ({ message }) => this.addMessage(message, true),
     "typing.started": ({ author }) => this.showTyping(author),
     "typing.stopped": () => this.showTyping(null),
-    "conversation.updated": ({ conversation }) => this.updateConversation(conversation.id, conversation.status, conversation.agent_last_read_seq),
+    "conversation.updated": ({ conversation: c }) => {
+      // An agent took the chat, or it ended: it no longer waits in the queue.
+      if (c.assignee || c.status === "resolved") this.store.update((s) => (s.queue?.conversation_id === c.id ? { ...s, queue: null } : s));
+      this.updateConversation(c.id, c.status, c.agent_last_read_seq);
+    },
+    "queue.updated": (queue) => this.store.update((s) => ({ ...s, queue })),
     "conversation.read": ({ conversation_id, reader, seq }) => {
       if (reader === "agent") this.updateConversation(conversation_id, undefined, seq);
     },

@@ -1,6 +1,6 @@
 /** The widget's one store: everything the view shows. */
 import type { ConnectionState } from "../shared/client";
-import type { Author } from "../shared/events.gen";
+import type { Author, QueueUpdated } from "../shared/events.gen";
 import { createStore } from "../shared/store";
 import { EMPTY_THREAD, type Thread } from "../shared/thread";
 import { stringsFor, type Strings } from "./i18n";
@@ -41,6 +41,8 @@ export interface WidgetState {
   bodyMaxChars: number;
   /** What the server knows of the visitor (prefills the forms). */
   contact: { name: string; email: string | null };
+  /** The visitor's place in the queue while their chat waits for an agent. */
+  queue: QueueUpdated | null;
 }
 
 export function createWidgetStore() {
@@ -62,6 +64,7 @@ export function createWidgetStore() {
     fileNote: null,
     bodyMaxChars: 10_000,
     contact: { name: "", email: null },
+    queue: null,
   });
 }
 

@@ -34,6 +34,8 @@ describe("languages", () => {
       expect(Object.keys(strings).sort()).toEqual(Object.keys(en).sort());
       expect(Object.values(strings).every((s) => s.trim() !== "")).toBe(true);
       if (code !== "en") expect(strings.openChat).not.toBe(en.openChat);
+      expect(strings.queue).toMatch(/\{n\}.*\{m\}|\{m\}.*\{n\}/s);
+      expect(strings.queueSoon).toContain("{n}");
     }
     expect(directionOf("ar")).toBe("rtl");
     expect(directionOf("fr")).toBe("ltr");

@@ -38,6 +38,8 @@ export class WidgetView {
   private readonly log = el("div", { class: "fd-log", role: "log", "aria-live": "polite", tabindex: "0" });
   private readonly greeting = el("p", { class: "fd-greeting" });
   private readonly typing = el("p", { class: "fd-typing", "aria-live": "polite" });
+  /** The visitor's place in the queue; always in the layout (empty: no height) so its live region is announced. */
+  private readonly queue = el("p", { class: "fd-queue", role: "status" });
   private readonly input = el("textarea", { rows: "1", id: "fd-input" });
   private readonly sendButton = el("button", { class: "fd-send", type: "submit" });
   private readonly fileInput = el("input", { type: "file", hidden: true, tabindex: "-1" });
@@ -77,7 +79,7 @@ export class WidgetView {
     this.offline = new SimpleForm("fd-offline", (v) => actions.offline(v));
     this.endCard = new EndCard(actions);
     this.log.append(this.greeting);
-    this.chat.append(this.log, this.typing, this.composer);
+    this.chat.append(this.log, this.typing, this.queue, this.composer);
     const header = el("header", { class: "fd-header" }, this.logo, el("div", { class: "fd-heading" }, this.title, this.status), this.closeButton);
     setAttr(this.panel, "aria-labelledby", "fd-title");
     this.panel.append(header, this.notice, this.chat, this.prechat.node, this.offline.node, this.offlineSent);
@@ -183,6 +185,7 @@ export class WidgetView {
     setText(this.notice, state.notice ?? "");
     setText(this.greeting, state.agentsOnline ? look.greeting ?? t.greeting : look.away ?? t.away);
     setText(this.typing, state.typing === null ? "" : fill(t.typing, { name: look.showAgentNames ? state.typing.name : t.team }));
+    setText(this.queue, queueText(state));
     setAttr(this.input, "placeholder", t.placeholder);
     setText(this.composer.querySelector("label")!, t.placeholder.replace(/[….]+$/, ""));
     setText(this.sendButton, t.send);
@@ -293,6 +296,13 @@ export class WidgetView {
     update(node);
     return node;
   }
+}
+
+/** "You are number 2 in line · about 10 min", or nothing when the chat does not wait. */
+function queueText({ queue: q, strings: t }: WidgetState): string {
+  if (q === null) return "";
+  const m = Math.ceil(q.estimated_wait_seconds / 60);
+  return fill(q.estimated_wait_seconds < 60 ? t.queueSoon : t.queue, { n: q.position, m });
 }
 
 function statusText(state: WidgetState): string {

@@ -45,5 +45,7 @@ const ar: Strings = {
   rated: "شكرًا على ملاحظاتك!",
   transcript: "أرسل لي نص المحادثة بالبريد",
   transcriptSent: "نص المحادثة في طريقه إلى {email}.",
+  queue: "أنت رقم {n} في قائمة الانتظار · حوالي {m} دقيقة",
+  queueSoon: "أنت رقم {n} في قائمة الانتظار · أقل من دقيقة",
 };
 export default ar;

@@ -45,5 +45,7 @@ const de: Strings = {
   rated: "Danke für Ihr Feedback!",
   transcript: "Verlauf per E-Mail senden",
   transcriptSent: "Der Verlauf ist unterwegs an {email}.",
+  queue: "Sie sind Nummer {n} in der Warteschlange · etwa {m} Min.",
+  queueSoon: "Sie sind Nummer {n} in der Warteschlange · weniger als eine Minute",
 };
 export default de;

@@ -44,6 +44,8 @@ const en = {
   rated: "Thanks for your feedback!",
   transcript: "Email me the transcript",
   transcriptSent: "The transcript is on its way to {email}.",
+  queue: "You are number {n} in line · about {m} min",
+  queueSoon: "You are number {n} in line · less than a minute",
 };
 
 export type Strings = typeof en;

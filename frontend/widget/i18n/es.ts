@@ -45,5 +45,7 @@ const es: Strings = {
   rated: "¡Gracias por tu opinión!",
   transcript: "Enviarme la transcripción",
   transcriptSent: "La transcripción va de camino a {email}.",
+  queue: "Eres el número {n} en la cola · unos {m} min",
+  queueSoon: "Eres el número {n} en la cola · menos de un minuto",
 };
 export default es;

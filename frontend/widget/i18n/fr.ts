@@ -45,5 +45,7 @@ const fr: Strings = {
   rated: "Merci pour votre avis !",
   transcript: "M'envoyer la transcription",
   transcriptSent: "La transcription est envoyée à {email}.",
+  queue: "Vous êtes numéro {n} dans la file · environ {m} min",
+  queueSoon: "Vous êtes numéro {n} dans la file · moins d’une minute",
 };
 export default fr;

@@ -45,5 +45,7 @@ const it: Strings = {
   rated: "Grazie per il tuo parere!",
   transcript: "Inviami la trascrizione",
   transcriptSent: "La trascrizione è in arrivo a {email}.",
+  queue: "Sei il numero {n} in coda · circa {m} min",
+  queueSoon: "Sei il numero {n} in coda · meno di un minuto",
 };
 export default it;

@@ -45,5 +45,7 @@ const ja: Strings = {
   rated: "ご意見ありがとうございます！",
   transcript: "会話の記録をメールで受け取る",
   transcriptSent: "会話の記録を {email} に送信しています。",
+  queue: "順番待ち {n} 番目 · 約 {m} 分",
+  queueSoon: "順番待ち {n} 番目 · 1 分未満",
 };
 export default ja;

@@ -45,5 +45,7 @@ const nl: Strings = {
   rated: "Bedankt voor je feedback!",
   transcript: "Stuur me het gesprek per e-mail",
   transcriptSent: "Het gesprek wordt naar {email} gestuurd.",
+  queue: "Je bent nummer {n} in de wachtrij · ongeveer {m} min",
+  queueSoon: "Je bent nummer {n} in de wachtrij · minder dan een minuut",
 };
 export default nl;

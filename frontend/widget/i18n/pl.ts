@@ -45,5 +45,7 @@ const pl: Strings = {
   rated: "Dziękujemy za opinię!",
   transcript: "Wyślij mi zapis rozmowy",
   transcriptSent: "Zapis rozmowy zostanie wysłany na {email}.",
+  queue: "Jesteś {n}. w kolejce · około {m} min",
+  queueSoon: "Jesteś {n}. w kolejce · mniej niż minuta",
 };
 export default pl;

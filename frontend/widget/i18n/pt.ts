@@ -45,5 +45,7 @@ const pt: Strings = {
   rated: "Obrigado pela sua opinião!",
   transcript: "Enviar a transcrição por e-mail",
   transcriptSent: "A transcrição está a caminho de {email}.",
+  queue: "Você é o número {n} na fila · cerca de {m} min",
+  queueSoon: "Você é o número {n} na fila · menos de um minuto",
 };
 export default pt;

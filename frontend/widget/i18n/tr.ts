@@ -45,5 +45,7 @@ const tr: Strings = {
   rated: "Geri bildiriminiz için teşekkürler!",
   transcript: "Görüşme dökümünü e-postayla gönder",
   transcriptSent: "Döküm {email} adresine gönderiliyor.",
+  queue: "Sırada {n}. kişisiniz · yaklaşık {m} dk",
+  queueSoon: "Sırada {n}. kişisiniz · bir dakikadan az",
 };
 export default tr;

@@ -45,5 +45,7 @@ const zh: Strings = {
   rated: "感谢您的反馈！",
   transcript: "通过电子邮件发送聊天记录",
   transcriptSent: "聊天记录正在发送至 {email}。",
+  queue: "您在队列中排第 {n} 位 · 约 {m} 分钟",
+  queueSoon: "您在队列中排第 {n} 位 · 不到一分钟",
 };
 export default zh;
