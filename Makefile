@@ -42,5 +42,8 @@ lint: $(STAMP) $(NODE_STAMP)  ## ruff, mypy, tsc
 	$(BIN)/mypy
 	cd frontend && npm run typecheck
 
+bench: build  ## benchmarks vs a raw relay (QUICK=1: tiny sizes); figures into docs/benchmarks.md
+	BENCH_QUICK=$(QUICK) $(BIN)/python -m benchmarks
+
 clean:  ## remove build output and installed environments
 	rm -rf $(VENV) frontend/node_modules $(STATIC)/widget $(STATIC)/console

@@ -1,0 +1,205 @@
+"""The three measurements, run from the bench process against one system under test:
+idle connections and memory, throughput at saturation, latency at a fixed rate.
+Each starts fresh worker processes (loadgen.py), reads /proc around the measured
+window, and returns plain figures for the report."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks import procstat
+from benchmarks.client import Target
+from benchmarks.loadgen import Job, Link, agent_main, visitor_main
+
+
+@dataclass(frozen=True)
+class Sizes:
+    idle_visitors: int
+    throughput_visitors: int
+    throughput_s: float
+    latency_visitors: int
+    latency_s: float
+    workers: int = 2  # visitor processes; one Python process cannot load a server alone
+    # No phase runs longer than this. 10,000 Frontdesk visitors take ~75 s of sessions and
+    # ~70 s of handshakes on 2 shared cores (about 7 ms of server CPU each); past the
+    # budget the idle phase reports the count it reached.
+    idle_budget_s: float = 210
+    phase_budget_s: float = 120
+
+
+FULL = Sizes(idle_visitors=10_000, throughput_visitors=100, throughput_s=10, latency_visitors=1_000, latency_s=20)
+QUICK = Sizes(
+    idle_visitors=300,
+    throughput_visitors=20,
+    throughput_s=3,
+    latency_visitors=50,
+    latency_s=4,
+    idle_budget_s=40,
+    phase_budget_s=40,
+)
+SPAWN = mp.get_context("spawn")  # clean children: no inherited threads or event loops
+
+
+class Run:
+    """Worker processes of one phase and the link to them."""
+
+    def __init__(self, sizes: Sizes, server_pids: list[int], budget_s: float) -> None:
+        self.sizes = sizes
+        self.server_pids = server_pids
+        self.deadline = time.monotonic() + budget_s
+        self.link = Link(SPAWN.Queue(), SPAWN.Event(), SPAWN.Event(), SPAWN.Array("d", 2))
+        self.procs: list[Any] = []
+
+    def start(self, main: Any, job: Job) -> None:
+        proc = SPAWN.Process(target=main, args=(job, self.link), daemon=True)
+        proc.start()
+        self.procs.append(proc)
+
+    def start_visitors(self, phase: str, target: Target, total: int) -> None:
+        for i in range(self.sizes.workers):
+            share = total // self.sizes.workers + (1 if i < total % self.sizes.workers else 0)
+            self.start(visitor_main, Job(i + 1, phase, target, share, self.deadline))
+
+    def collect(self, kind: str, count: int) -> list[Any]:
+        got = []
+        while len(got) < count:
+            wait = self.deadline - time.monotonic()
+            if wait <= 0:
+                raise TimeoutError(f"waited for {count} '{kind}' reports, got {len(got)}")
+            what, worker, payload = self.link.queue.get(timeout=wait)
+            if what == "failed":
+                raise RuntimeError(f"load worker {worker} failed: {payload}")
+            if what != kind:
+                raise RuntimeError(f"expected '{kind}' from worker {worker}, got '{what}'")
+            got.append(payload)
+        return got
+
+    def cpu(self) -> procstat.CpuSample:
+        return procstat.sample(self.server_pids, [p.pid for p in self.procs])
+
+    def end(self) -> None:
+        self.link.go.set()
+        self.link.stop.set()
+        for proc in self.procs:
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
+        procstat.settle(self.server_pids)
+
+
+def idle(target: Target, sizes: Sizes, server_pids: list[int]) -> dict[str, Any]:
+    run = Run(sizes, server_pids, sizes.idle_budget_s)
+    try:
+        run.start_visitors("idle", target, sizes.idle_visitors)
+        tokens = sum(run.collect("tokens", sizes.workers))
+        procstat.settle(server_pids, deadline_s=5)
+        rss_before = sum(procstat.rss_bytes(p) for p in server_pids)
+        began, cpu0 = time.monotonic(), run.cpu()
+        run.link.go.set()
+        reports = run.collect("connected", sizes.workers)
+        took, cpu1 = time.monotonic() - began, run.cpu()
+        procstat.settle(server_pids, deadline_s=10)  # late handshakes and replays finish
+        rss_after = sum(procstat.rss_bytes(p) for p in server_pids)
+    finally:
+        run.end()
+    connected = sum(r["connected"] for r in reports)
+    errors = _merged(r["errors"] for r in reports)
+    return {
+        "target": sizes.idle_visitors,
+        "visitor_tokens": tokens,
+        "connections": connected,
+        "errors": errors,
+        "rss_before_mb": round(rss_before / 2**20, 1),
+        "rss_after_mb": round(rss_after / 2**20, 1),
+        "kb_per_connection": round((rss_after - rss_before) / 1024 / connected, 1) if connected else None,
+        "tokens_seconds": max(r["tokens_seconds"] for r in reports),
+        "connect_seconds": round(took, 1),
+        "cpu_while_connecting": procstat.cpu_use(cpu0, cpu1),
+    }
+
+
+def loaded(phase: str, target: Target, sizes: Sizes, server_pids: list[int]) -> dict[str, Any]:
+    """``throughput`` or ``latency``: one agent socket watches, visitors send."""
+    visitors = sizes.throughput_visitors if phase == "throughput" else sizes.latency_visitors
+    seconds = sizes.throughput_s if phase == "throughput" else sizes.latency_s
+    run = Run(sizes, server_pids, sizes.phase_budget_s)
+    try:
+        run.start(agent_main, Job(0, phase, target, 0, run.deadline))
+        run.collect("ready", 1)
+        run.start_visitors(phase, target, visitors)
+        ready = run.collect("ready", sizes.workers)
+        start = time.monotonic() + 0.5
+        run.link.window[0], run.link.window[1] = start, start + seconds
+        run.link.go.set()
+        time.sleep(max(start - time.monotonic(), 0))
+        cpu0 = run.cpu()
+        time.sleep(seconds)
+        cpu1 = run.cpu()
+        # The budget bounds the setup; once measuring began, the results are worth their
+        # wait (visitors give up on acks 5 s after the window).
+        run.deadline = max(run.deadline, time.monotonic() + 30)
+        sent: dict[str, tuple[float, float]] = {}
+        for part in run.collect("result", sizes.workers):
+            sent.update(part)
+        time.sleep(1)  # the last deliveries may trail the last acks
+        run.link.stop.set()
+        delivered: dict[str, float] = run.collect("result", 1)[0]
+    finally:
+        run.end()
+    figures = {
+        "visitors": sum(r["connected"] for r in ready),
+        "setup_errors": _merged(r["errors"] for r in ready),
+        "seconds": seconds,
+        "cpu": procstat.cpu_use(cpu0, cpu1),
+    }
+    if phase == "throughput":
+        return figures | _throughput(sent, delivered, start, start + seconds)
+    return figures | _latency(sent, delivered, start, start + seconds)
+
+
+def _throughput(
+    sent: dict[str, tuple[float, float]], delivered: dict[str, float], start: float, end: float
+) -> dict[str, Any]:
+    """A message counts when it was sent in the window and both its ack and its delivery
+    to the agent came back within it."""
+    done = sum(1 for ref, (s, a) in sent.items() if s >= start and a <= end and delivered.get(ref, math.inf) <= end)
+    acked = sum(1 for s, a in sent.values() if s >= start and a <= end)
+    return {"messages": done, "acked": acked, "msg_per_s": round(done / (end - start), 1)}
+
+
+def _latency(
+    sent: dict[str, tuple[float, float]], delivered: dict[str, float], start: float, end: float
+) -> dict[str, Any]:
+    window = {ref: times for ref, times in sent.items() if start <= times[0] <= end}
+    e2e = sorted(delivered[ref] - s for ref, (s, _) in window.items() if ref in delivered)
+    acks = sorted(a - s for s, a in window.values() if a != math.inf)
+    return {
+        "sent": len(window),
+        "sent_per_s": round(len(window) / (end - start), 1),
+        "delivered": len(e2e),
+        "not_acked": len(window) - len(acks),
+        "p50_ms": _ms(e2e, 0.50),
+        "p99_ms": _ms(e2e, 0.99),
+        "max_ms": _ms(e2e, 1.0),
+        "ack_p50_ms": _ms(acks, 0.50),
+        "ack_p99_ms": _ms(acks, 0.99),
+    }
+
+
+def _merged(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for part in counts:
+        for name, n in part.items():
+            total[name] = total.get(name, 0) + n
+    return total
+
+
+def _ms(sorted_values: list[float], q: float) -> float | None:
+    if not sorted_values:
+        return None
+    return round(1000 * sorted_values[min(int(q * len(sorted_values)), len(sorted_values) - 1)], 2)

@@ -1,0 +1,135 @@
+"""The figures side by side, and the generated section of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+BEGIN = "<!-- figures:begin (written by make bench) -->"
+END = "<!-- figures:end -->"
+
+# The issue's targets (docs/benchmarks.md explains them).
+TARGET_CONNECTIONS = 10_000
+TARGET_KB = 40
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 25
+
+
+def _get(scenario: dict[str, Any], phase: str, key: str) -> Any:
+    return scenario.get(phase, {}).get(key)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _ratio(value: Any, base: Any) -> str:
+    return f"{value / base:.2f}" if value and base else "—"
+
+
+def table(run: dict[str, Any]) -> str:
+    scenarios = run["scenarios"]
+    raw = next((s for s in scenarios if s["name"].startswith("raw")), {})
+    rows = [
+        "| system | idle sockets | KB/socket | msg/s persisted+delivered | × raw | p50 ms | p99 ms | p99 × raw"  # noqa: RUF001
+        " | msgs sent at 1/s/conv |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in scenarios:
+        if "skipped" in s:
+            rows.append(f"| {s['name']} | skipped: {s['skipped']} |||||||| ")
+            continue
+        rate, p99 = _get(s, "throughput", "msg_per_s"), _get(s, "latency", "p99_ms")
+        rows.append(
+            "| "
+            + " | ".join(
+                [
+                    s["name"],
+                    _fmt(_get(s, "idle", "connections")),
+                    _fmt(_get(s, "idle", "kb_per_connection")),
+                    _fmt(rate),
+                    _ratio(rate, _get(raw, "throughput", "msg_per_s")),
+                    _fmt(_get(s, "latency", "p50_ms")),
+                    _fmt(p99),
+                    _ratio(p99, _get(raw, "latency", "p99_ms")),
+                    f"{_fmt(_get(s, 'latency', 'delivered'))} of {_fmt(_get(s, 'latency', 'sent'))}",
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(rows)
+
+
+def verdicts(run: dict[str, Any]) -> list[str]:
+    """Each Frontdesk scenario against the issue's targets: met or missed, never hidden."""
+    raw = next((s for s in run["scenarios"] if s["name"].startswith("raw")), {})
+    raw_rate = _get(raw, "throughput", "msg_per_s")
+    lines = []
+    for s in run["scenarios"]:
+        if s["name"].startswith("raw") or "skipped" in s:
+            continue
+        conns, kb = _get(s, "idle", "connections") or 0, _get(s, "idle", "kb_per_connection")
+        rate, p99 = _get(s, "throughput", "msg_per_s"), _get(s, "latency", "p99_ms")
+        checks = [  # None: the phase failed, so the target was not measured
+            (
+                "≥ 10,000 idle sockets",
+                conns >= TARGET_CONNECTIONS if "idle" in s and "error" not in s["idle"] else None,
+            ),
+            ("≤ 40 KB each", None if kb is None else kb <= TARGET_KB),
+            ("≥ 50% of the raw relay's msg/s", None if not (rate and raw_rate) else rate / raw_rate >= TARGET_RATIO),
+            ("p99 ≤ 25 ms", None if p99 is None else p99 <= TARGET_P99_MS),
+        ]
+        words = {True: "met", False: "MISSED", None: "not measured (see the error in latest.json)"}
+        marks = ", ".join(f"{name}: {words[ok]}" for name, ok in checks)
+        lines.append(f"- **{s['name']}** — {marks}.")
+    return lines
+
+
+def cpu_lines(run: dict[str, Any]) -> list[str]:
+    """Cores used during each measured window: who was busy, so who limited the figure."""
+    lines = [
+        "| system | phase | server | load generator | PostgreSQL+Redis | others on the machine | machine |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for s in run["scenarios"]:
+        for phase, key in (("idle", "cpu_while_connecting"), ("throughput", "cpu"), ("latency", "cpu")):
+            cpu = _get(s, phase, key)
+            if cpu:
+                lines.append(
+                    f"| {s['name']} | {phase} | {cpu['server']} | {cpu['clients']} | {cpu['db']}"
+                    f" | {cpu['other']} | {cpu['machine']} |"
+                )
+    return lines
+
+
+def rewrite_doc(doc: Path, run: dict[str, Any], table_md: str) -> None:
+    m = run["machine"]
+    section = "\n".join(
+        [
+            BEGIN,
+            f"Run on {run['date']} with `{run['command']}` ({run['seconds']:.0f} s in all).",
+            "",
+            f"Machine: {m['cores']} cores ({m['cpu_model']}), {m['memory_gb']} GB memory, Python {m['python']},"
+            f" Linux {m['kernel']}; load average {m['load_average_at_start']} when the run began.",
+            "",
+            table_md,
+            "",
+            "Against the targets:",
+            "",
+            *verdicts(run),
+            "",
+            "Cores in use during each measured window (1.00 = one core busy; 2 in all):",
+            "",
+            *cpu_lines(run),
+            "",
+            "Every figure, with errors and counts: `benchmarks/results/latest.json`.",
+            END,
+        ]
+    )
+    text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    doc.write_text(head + section + rest.split(END, 1)[1])
