@@ -13,6 +13,7 @@ from frontdesk.realtime.bus import Bus, BusMessage
 from frontdesk.realtime.presence import Presence
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
+from frontdesk.storage.quick import QuickWrites
 
 
 @dataclass
@@ -23,6 +24,11 @@ class Context:
     visitor_tokens: VisitorTokens
     presence: Presence = field(default_factory=Presence)
     mail: MailSender = field(default_factory=MemorySender)
+    # The hot path's writes: hand-written statements, group-committed on SQLite.
+    quick: QuickWrites = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.quick = QuickWrites(self.db)
 
     async def publish(self, events: Iterable[Event]) -> None:
         """Send events to their topics. Call only after the transaction that produced

@@ -29,6 +29,7 @@ from frontdesk.events import Author
 from frontdesk.messages.append import append_message, author_of
 from frontdesk.messages.mentions import mention_events
 from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message
+from frontdesk.messages.quick_send import applies, quick_send
 from frontdesk.routing.announce import announce
 from frontdesk.routing.assignment import take_seat_anyway
 from frontdesk.routing.dispatch import reopened, route_new
@@ -61,6 +62,11 @@ class SendResult:
 async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResult:
     body = check_text("body", new.body, max_chars=BODY_MAX_CHARS, min_chars=0 if new.attachment_ids else 1)
     _check_request(actor, new)
+    if applies(new.private, new.attachment_ids, new.site_speaker):
+        sent = await ctx.quick.run(quick_send(actor, body, new.client_ref, new.conversation_id))
+        if sent is not None:
+            await ctx.publish([conversation_events.message_created(sent.message, sent.conversation)])
+            return SendResult(sent.message, duplicate=False)
     try:
         async with ctx.db.transaction() as session:
             if new.client_ref and (earlier := await _sent_before(session, actor, new.client_ref)):

@@ -1,0 +1,118 @@
+"""The common send in one round trip: a message in a conversation that is already under
+way (the visitor's open chat, or a chat that has its agent), with no files.
+
+Most messages sent are these, and they change nothing but the conversation's numbering
+and clocks. Anything else (a first message, a reopened or unassigned chat, files, a
+private note, a blocked visitor, a retried client_ref, a conversation the actor may not
+see) makes the write answer ``None`` having written nothing, and ``send_message`` takes
+the full ORM path, which has the rules and the errors for all of them. Both write the
+same rows; tests/test_quick_send.py holds them to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from frontdesk.actors import Actor, VisitorActor
+from frontdesk.clock import utcnow
+from frontdesk.conversations.models import Conversation, Status
+from frontdesk.ids import new_id
+from frontdesk.messages.append import author_of
+from frontdesk.messages.models import Message
+from frontdesk.storage.base import UTCDateTime
+from frontdesk.storage.quick import Exec, Statement
+
+_SELECT = "SELECT id, workspace_id, contact_id, status, team_id, assignee_id, last_seq FROM conversations"
+# The visitor's newest unresolved chat on this website, as ``ongoing()`` in
+# conversations/queries.py finds it for the full path.
+_VISITORS_CHAT = Statement(
+    _SELECT + " WHERE contact_id = :contact_id AND website_id = :website_id "
+    "AND status != 'resolved' ORDER BY created_at DESC LIMIT 1",
+    for_update=True,
+)
+_CHAT = Statement(_SELECT + " WHERE id = :id AND workspace_id = :workspace_id", for_update=True)
+_BLOCKED = Statement("SELECT blocked FROM contacts WHERE id = :contact_id")
+_TIME = UTCDateTime()
+_BUMP_FOR_VISITOR = Statement(
+    "UPDATE conversations SET last_seq = :seq, last_activity_at = :now, "
+    "awaiting_reply_since = COALESCE(awaiting_reply_since, :now) WHERE id = :id",
+    {"now": _TIME},
+)
+_BUMP_FOR_AGENT = Statement(
+    "UPDATE conversations SET last_seq = :seq, last_activity_at = :now, awaiting_reply_since = NULL WHERE id = :id",
+    {"now": _TIME},
+)
+_INSERT = Statement(
+    "INSERT INTO messages (id, workspace_id, conversation_id, seq, author_type, author_id, author_name, body, "
+    "private, client_ref, created_at) VALUES (:id, :workspace_id, :conversation_id, :seq, :author_type, "
+    ":author_id, :author_name, :body, :private, :client_ref, :created_at)",
+    {"created_at": _TIME},
+)
+
+
+@dataclass(frozen=True)
+class QuickSent:
+    message: Message
+    # Not a loaded row: the columns the message's event is routed by.
+    conversation: Conversation
+
+
+Write = Callable[[Exec], QuickSent | None]
+
+
+def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id: str | None) -> Write:
+    """The write for ``QuickWrites.run``."""
+
+    def write(execute: Exec) -> QuickSent | None:
+        row = _target(execute, actor, conversation_id)
+        if row is None:
+            return None
+        conv_id, workspace_id, contact_id, status, team_id, assignee_id, last_seq = row
+        if isinstance(actor, VisitorActor):
+            if contact_id != actor.contact_id or status != Status.OPEN.value:
+                return None
+            blocked = execute(_BLOCKED, {"contact_id": contact_id})
+            if not blocked or blocked[0][0]:
+                return None
+        elif assignee_id is None or not actor.may_see(team_id, assignee_id):
+            return None
+        now, seq, author = utcnow(), last_seq + 1, author_of(actor)
+        bump = _BUMP_FOR_VISITOR if isinstance(actor, VisitorActor) else _BUMP_FOR_AGENT
+        execute(bump, {"seq": seq, "now": now, "id": conv_id})
+        values: dict[str, Any] = {
+            "id": new_id(),
+            "workspace_id": workspace_id,
+            "conversation_id": conv_id,
+            "seq": seq,
+            "author_type": author.type,
+            "author_id": author.id,
+            "author_name": author.name,
+            "body": body,
+            "private": False,
+            "client_ref": client_ref,
+            "created_at": now,
+        }
+        execute(_INSERT, values)
+        conversation = Conversation(
+            id=conv_id, workspace_id=workspace_id, contact_id=contact_id, team_id=team_id, assignee_id=assignee_id
+        )
+        return QuickSent(Message(**values, system=None, attachments=[]), conversation)
+
+    return write
+
+
+def _target(execute: Exec, actor: Actor, conversation_id: str | None) -> tuple[Any, ...] | None:
+    if conversation_id is not None:
+        rows = execute(_CHAT, {"id": conversation_id, "workspace_id": actor.workspace_id})
+    elif isinstance(actor, VisitorActor):
+        rows = execute(_VISITORS_CHAT, {"contact_id": actor.contact_id, "website_id": actor.website_id})
+    else:
+        return None
+    return rows[0] if rows else None
+
+
+def applies(private: bool, attachment_ids: tuple[str, ...], site_speaker: str | None) -> bool:
+    """What the request alone rules out, before any database work."""
+    return not (private or attachment_ids or site_speaker)

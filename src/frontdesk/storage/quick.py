@@ -1,0 +1,193 @@
+"""Quick writes: a few hand-written statements in one round trip, and on SQLite several
+of them in one transaction (group commit).
+
+The ORM costs about 3 ms of CPU per sent message, and on SQLite each statement is a hop
+to aiosqlite's thread and back (docs/benchmarks.md has the profile). The hottest write,
+a message in an ongoing conversation, does not need either: ``QuickWrites.run`` takes
+a plain function of an ``Exec`` and
+
+- on SQLite, runs it in the writer connection's own thread with the other quick writes
+  that arrived meanwhile, each in a SAVEPOINT, under one ``BEGIN IMMEDIATE`` ... ``COMMIT``:
+  one thread hop and one fsync for the batch. Every caller still gets its answer only
+  after the COMMIT, so nothing is acknowledged before it is on disk;
+- on PostgreSQL, runs it in its own transaction (PostgreSQL groups commits itself and
+  serves many connections at once).
+
+A function returns ``None`` when the quick path does not apply (it must not have written
+anything then); the caller takes the full ORM path. A constraint violation rolls back
+that function's work alone and is reported as ``None`` too, so the full path, which
+knows what the violation means (a retried ``client_ref``), decides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar, cast
+
+from sqlalchemy import Connection, TextClause, bindparam, text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import TypeEngine
+
+from frontdesk.storage.db import Database
+
+T = TypeVar("T")
+
+# A batch waits for nothing: it takes what queued while the previous one committed. The
+# cap bounds how long the first caller of a batch waits for the others' statements.
+MAX_BATCH = 64
+
+
+@dataclass(frozen=True)
+class Statement:
+    """SQL with ``:name`` parameters (both sqlite3 and SQLAlchemy's text() read them),
+    and the types of the parameters that need converting (datetimes, mostly)."""
+
+    sql: str
+    types: Mapping[str, TypeEngine[Any]] = field(default_factory=dict)
+    # Lock the rows read (PostgreSQL); on SQLite the batch already holds the write lock.
+    for_update: bool = False
+
+
+class Exec(Protocol):
+    def __call__(self, statement: Statement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]: ...
+
+
+class Conflict(Exception):
+    """A constraint refused the write; the full path will find out why."""
+
+
+class QuickWrites:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._pending: list[tuple[Callable[[Exec], Any], asyncio.Future[Any]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._sqlite_exec = _SqliteExec(db.engine.dialect) if db.is_sqlite else None
+        self._texts: dict[str, TextClause] = {}
+        self.commits = 0  # transactions committed: on SQLite, fewer than the writes
+
+    async def run(self, fn: Callable[[Exec], T | None]) -> T | None:
+        if self._sqlite_exec is None:
+            return await self._run_postgres(fn)
+        future: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
+        self._pending.append((fn, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        return await future
+
+    # PostgreSQL -------------------------------------------------------------------
+    async def _run_postgres(self, fn: Callable[[Exec], T | None]) -> T | None:
+        try:
+            async with self.db.engine.begin() as conn:
+                value = await conn.run_sync(lambda sync: fn(self._pg_exec(sync)))
+            self.commits += 1
+            return value
+        except (IntegrityError, Conflict):
+            return None
+
+    def _pg_exec(self, conn: Connection) -> Exec:
+        def execute(statement: Statement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+            clause = self._texts.get(statement.sql)
+            if clause is None:
+                sql = statement.sql + (" FOR UPDATE" if statement.for_update else "")
+                clause = text(sql).bindparams(*(bindparam(k, type_=t) for k, t in statement.types.items()))
+                self._texts[statement.sql] = clause
+            result = conn.execute(clause, params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+
+        return execute
+
+    # SQLite ------------------------------------------------------------------------
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+            try:
+                outcomes = await self._run_sqlite_batch([fn for fn, _ in batch])
+                self.commits += 1
+            except Exception as exc:  # the transaction itself failed: nobody's write is stored
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+                if future.done():
+                    continue  # its caller was cancelled; the write is stored all the same
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+
+    async def _run_sqlite_batch(self, fns: list[Callable[[Exec], Any]]) -> list[tuple[bool, Any]]:
+        # The writer pool's one connection: quick writes queue behind ORM transactions and
+        # the other way round, so SQLite still sees one writer at a time.
+        async with self.db.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver = raw.driver_connection  # aiosqlite.Connection
+            assert self._sqlite_exec is not None
+            # aiosqlite runs every call on the connection's own thread; _execute is how
+            # it queues one (its public methods are single statements).
+            return cast(
+                list[tuple[bool, Any]],
+                await driver._execute(_sqlite_batch, driver._conn, self._sqlite_exec, fns),  # type: ignore[union-attr]
+            )
+
+
+class _SqliteExec:
+    """Runs statements on the raw sqlite3 connection, converting typed parameters with
+    the same processors SQLAlchemy would use, so rows read back through the ORM alike."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self.conn: sqlite3.Connection | None = None
+        self._processors: dict[int, Callable[[Any], Any] | None] = {}
+
+    def __call__(self, statement: Statement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        assert self.conn is not None
+        if statement.types:
+            params = dict(params)
+            for name, type_ in statement.types.items():
+                process = self._processor(type_)
+                if process is not None and params.get(name) is not None:
+                    params[name] = process(params[name])
+        return self.conn.execute(statement.sql, params).fetchall()
+
+    def _processor(self, type_: TypeEngine[Any]) -> Callable[[Any], Any] | None:
+        key = id(type_)
+        if key not in self._processors:
+            self._processors[key] = type_.bind_processor(self.dialect)
+        return self._processors[key]
+
+
+def _sqlite_batch(
+    conn: sqlite3.Connection, execute: _SqliteExec, fns: list[Callable[[Exec], Any]]
+) -> list[tuple[bool, Any]]:
+    """In the connection's thread: every function in its own savepoint, one commit."""
+    execute.conn = conn
+    outcomes: list[tuple[bool, Any]] = []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for fn in fns:
+            conn.execute("SAVEPOINT quick")
+            try:
+                value = fn(execute)
+            except (sqlite3.IntegrityError, Conflict):
+                conn.execute("ROLLBACK TO quick")
+                value = None
+            except Exception as exc:
+                conn.execute("ROLLBACK TO quick")
+                conn.execute("RELEASE quick")
+                outcomes.append((False, exc))
+                continue
+            conn.execute("RELEASE quick")
+            outcomes.append((True, value))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        execute.conn = None
+    return outcomes

@@ -1,0 +1,108 @@
+"""The quick path for messages in a chat under way (messages/quick_send.py) and group
+commit (storage/quick.py), on both databases: the rows it writes read back like any
+other, concurrent sends share commits without losing their order, and whatever it
+cannot do still happens, by the full path."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC
+
+import pytest
+from sqlalchemy import select
+
+from frontdesk.contacts.blocking import set_blocked
+from frontdesk.context import Context
+from frontdesk.conversations.models import Conversation
+from frontdesk.conversations.update import ConversationChanges, update_conversation
+from frontdesk.errors import Forbidden
+from frontdesk.messages.actions import NewMessage, send_message
+from frontdesk.messages.queries import messages_page
+from frontdesk.search.queries import SearchFilter, search_messages
+from frontdesk.storage.quick import Exec, Statement
+from tests.factories import make_team, make_visitor, say
+
+
+async def _chat_under_way(ctx: Context):  # type: ignore[no-untyped-def]
+    """A conversation the owner has answered: later messages take the quick path."""
+    team = await make_team(ctx)
+    visitor, _ = await make_visitor(ctx, team.website)
+    first = await say(ctx, visitor, "Hello")
+    await say(ctx, team.owner, "Hi, Grace here", first.conversation_id)
+    return team, visitor, first.conversation_id
+
+
+async def test_quick_messages_read_back_like_any_other(ctx: Context) -> None:
+    team, visitor, conversation_id = await _chat_under_way(ctx)
+    commits = ctx.quick.commits
+    asked = await say(ctx, visitor, "Where is my parcel?")
+    async with ctx.db.reader() as session:
+        waiting = await session.get_one(Conversation, conversation_id)
+    answered = await say(ctx, team.owner, "It left the depot this morning", conversation_id)
+
+    assert ctx.quick.commits == commits + 2, "both went the quick way"
+    assert (asked.conversation_id, asked.seq, answered.seq) == (conversation_id, 3, 4)
+    history = await messages_page(ctx.db, visitor, conversation_id)
+    assert [(m.seq, m.author_type, m.body) for m in history][-2:] == [
+        (3, "visitor", "Where is my parcel?"),
+        (4, "agent", "It left the depot this morning"),
+    ]
+    stored = history[-1]
+    assert stored.created_at.tzinfo is not None and stored.attachments == [] and stored.system is None
+    assert abs((stored.created_at - answered.created_at).total_seconds()) < 0.001
+    async with ctx.db.reader() as session:
+        conversation = await session.get_one(Conversation, conversation_id)
+    assert waiting.awaiting_reply_since is not None, "the visitor's question starts the reply clock"
+    assert conversation.last_seq == 4 and conversation.awaiting_reply_since is None, "the answer stops it"
+    assert conversation.last_activity_at.astimezone(UTC) == stored.created_at
+    found = await search_messages(ctx.db, team.owner, SearchFilter(q="parcel"))
+    assert [m.id for m, _ in found] == [asked.id], "the search index follows quick inserts"
+
+
+async def test_concurrent_sends_share_commits_and_keep_their_order(ctx: Context) -> None:
+    _team, visitor, conversation_id = await _chat_under_way(ctx)
+    commits = ctx.quick.commits
+    stored = await asyncio.gather(*(say(ctx, visitor, f"line {i}") for i in range(30)))
+
+    assert sorted(m.seq for m in stored) == list(range(3, 33))
+    history = await messages_page(ctx.db, visitor, conversation_id, limit=100)
+    assert [m.seq for m in history] == list(range(1, 33))
+    if ctx.db.is_sqlite:
+        assert ctx.quick.commits - commits < 30, "group commit: one fsync for what arrived together"
+
+
+async def test_what_the_quick_path_cannot_do_still_happens(ctx: Context) -> None:
+    team, visitor, conversation_id = await _chat_under_way(ctx)
+    sent = await send_message(ctx, visitor, NewMessage(body="once", client_ref="retry-me-1"))
+    again = await send_message(ctx, visitor, NewMessage(body="once", client_ref="retry-me-1"))
+    assert again.duplicate and again.message.id == sent.message.id
+
+    await update_conversation(ctx, team.owner, conversation_id, ConversationChanges(status="pending"))
+    reopened = await say(ctx, visitor, "Still there?")
+    async with ctx.db.reader() as session:
+        assert (await session.get_one(Conversation, conversation_id)).status == "open"
+    assert reopened.conversation_id == conversation_id
+
+    await set_blocked(ctx, team.owner, visitor.contact_id, True)
+    with pytest.raises(Forbidden, match="blocked"):
+        await say(ctx, visitor, "let me in")
+
+
+async def test_a_failing_write_leaves_the_others_of_its_batch(ctx: Context) -> None:
+    _, _, conversation_id = await _chat_under_way(ctx)
+    set_priority = Statement("UPDATE conversations SET priority = :p WHERE id = :id")
+
+    def ok(execute: Exec) -> str:
+        execute(set_priority, {"p": "high", "id": conversation_id})
+        return "stored"
+
+    def fails(execute: Exec) -> str:
+        execute(set_priority, {"p": "urgent", "id": conversation_id})
+        raise ValueError("the checks failed after writing")
+
+    results = await asyncio.gather(ctx.quick.run(ok), ctx.quick.run(fails), ctx.quick.run(ok), return_exceptions=True)
+
+    assert results[0] == results[2] == "stored" and isinstance(results[1], ValueError)
+    async with ctx.db.reader() as session:
+        priority = await session.scalar(select(Conversation.priority).where(Conversation.id == conversation_id))
+    assert priority == "high", "the failed write was rolled back, alone"
