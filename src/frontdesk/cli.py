@@ -124,6 +124,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         http="httptools",
         ws="websockets-sansio",
         ws_max_size=WS_MAX_FRAME_BYTES,
+        ws_per_message_deflate=settings.ws_compression,
         log_level=settings.log_level,
         # Protocol pings find dead peers (a phone that lost its network) within 40 s.
         ws_ping_interval=20,

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     run_worker: bool = Field(
         default=True, description="Run the outbox worker and routing timer inside serve; false with `frontdesk worker`."
     )
+    ws_compression: bool = Field(
+        default=False,
+        description="Offer permessage-deflate on sockets. Off: chat frames are small, and each compressed socket "
+        "holds zlib state that more than doubled its memory (docs/benchmarks.md).",
+    )
     log_level: str = "info"
 
     @cached_property
