@@ -24,16 +24,19 @@ from frontdesk.messages.models import Message
 from frontdesk.storage.base import UTCDateTime
 from frontdesk.storage.quick import Exec, Statement
 
-_SELECT = "SELECT id, workspace_id, contact_id, status, team_id, assignee_id, last_seq FROM conversations"
+# With the contact's blocked flag: one round trip finds, locks and checks the chat.
+_SELECT = (
+    "SELECT c.id, c.workspace_id, c.contact_id, c.status, c.team_id, c.assignee_id, c.last_seq, ct.blocked "
+    "FROM conversations c JOIN contacts ct ON ct.id = c.contact_id"
+)
 # The visitor's newest unresolved chat on this website, as ``ongoing()`` in
 # conversations/queries.py finds it for the full path.
 _VISITORS_CHAT = Statement(
-    _SELECT + " WHERE contact_id = :contact_id AND website_id = :website_id "
-    "AND status != 'resolved' ORDER BY created_at DESC LIMIT 1",
-    for_update=True,
+    _SELECT + " WHERE c.contact_id = :contact_id AND c.website_id = :website_id "
+    "AND c.status != 'resolved' ORDER BY c.created_at DESC LIMIT 1",
+    lock=" FOR UPDATE OF c",
 )
-_CHAT = Statement(_SELECT + " WHERE id = :id AND workspace_id = :workspace_id", for_update=True)
-_BLOCKED = Statement("SELECT blocked FROM contacts WHERE id = :contact_id")
+_CHAT = Statement(_SELECT + " WHERE c.id = :id AND c.workspace_id = :workspace_id", lock=" FOR UPDATE OF c")
 _TIME = UTCDateTime()
 _BUMP_FOR_VISITOR = Statement(
     "UPDATE conversations SET last_seq = :seq, last_activity_at = :now, "
@@ -69,12 +72,9 @@ def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id:
         row = _target(execute, actor, conversation_id)
         if row is None:
             return None
-        conv_id, workspace_id, contact_id, status, team_id, assignee_id, last_seq = row
+        conv_id, workspace_id, contact_id, status, team_id, assignee_id, last_seq, blocked = row
         if isinstance(actor, VisitorActor):
-            if contact_id != actor.contact_id or status != Status.OPEN.value:
-                return None
-            blocked = execute(_BLOCKED, {"contact_id": contact_id})
-            if not blocked or blocked[0][0]:
+            if contact_id != actor.contact_id or status != Status.OPEN.value or blocked:
                 return None
         elif assignee_id is None or not actor.may_see(team_id, assignee_id):
             return None

@@ -8,10 +8,13 @@ a plain function of an ``Exec`` and
 
 - on SQLite, runs it in the writer connection's own thread with the other quick writes
   that arrived meanwhile, each in a SAVEPOINT, under one ``BEGIN IMMEDIATE`` ... ``COMMIT``:
-  one thread hop and one fsync for the batch. Every caller still gets its answer only
-  after the COMMIT, so nothing is acknowledged before it is on disk;
-- on PostgreSQL, runs it in its own transaction (PostgreSQL groups commits itself and
-  serves many connections at once).
+  one thread hop and one fsync for the batch;
+- on PostgreSQL, likewise in one transaction, without savepoints (each would cost two
+  round trips): when one write fails, the batch is rolled back and each runs alone.
+
+Every caller gets its answer only after the COMMIT, so nothing is acknowledged before it
+is on disk. A batch takes what queued while the previous one committed, so under light
+load a write waits for nobody, and under heavy load the commits grow, not the queue.
 
 A function returns ``None`` when the quick path does not apply (it must not have written
 anything then); the caller takes the full ORM path. A constraint violation rolls back
@@ -48,8 +51,9 @@ class Statement:
 
     sql: str
     types: Mapping[str, TypeEngine[Any]] = field(default_factory=dict)
-    # Lock the rows read (PostgreSQL); on SQLite the batch already holds the write lock.
-    for_update: bool = False
+    # A locking clause for PostgreSQL (" FOR UPDATE OF c"); on SQLite the batch holds
+    # the database's write lock already.
+    lock: str = ""
 
 
 class Exec(Protocol):
@@ -67,51 +71,23 @@ class QuickWrites:
         self._flusher: asyncio.Task[None] | None = None
         self._sqlite_exec = _SqliteExec(db.engine.dialect) if db.is_sqlite else None
         self._texts: dict[str, TextClause] = {}
-        self.commits = 0  # transactions committed: on SQLite, fewer than the writes
+        self.commits = 0  # transactions committed: under load, fewer than the writes
 
     async def run(self, fn: Callable[[Exec], T | None]) -> T | None:
-        if self._sqlite_exec is None:
-            return await self._run_postgres(fn)
         future: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
         self._pending.append((fn, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
         return await future
 
-    # PostgreSQL -------------------------------------------------------------------
-    async def _run_postgres(self, fn: Callable[[Exec], T | None]) -> T | None:
-        try:
-            async with self.db.engine.begin() as conn:
-                value = await conn.run_sync(lambda sync: fn(self._pg_exec(sync)))
-            self.commits += 1
-            return value
-        except (IntegrityError, Conflict):
-            return None
-
-    def _pg_exec(self, conn: Connection) -> Exec:
-        def execute(statement: Statement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-            clause = self._texts.get(statement.sql)
-            if clause is None:
-                sql = statement.sql + (" FOR UPDATE" if statement.for_update else "")
-                clause = text(sql).bindparams(*(bindparam(k, type_=t) for k, t in statement.types.items()))
-                self._texts[statement.sql] = clause
-            result = conn.execute(clause, params)
-            return [tuple(row) for row in result] if result.returns_rows else []
-
-        return execute
-
-    # SQLite ------------------------------------------------------------------------
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+            fns = [fn for fn, _ in batch]
             try:
-                outcomes = await self._run_sqlite_batch([fn for fn, _ in batch])
-                self.commits += 1
+                outcomes = await (self._sqlite_batch(fns) if self.db.is_sqlite else self._postgres_batch(fns))
             except Exception as exc:  # the transaction itself failed: nobody's write is stored
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
+                outcomes = [(False, exc)] * len(batch)
             for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
                 if future.done():
                     continue  # its caller was cancelled; the write is stored all the same
@@ -120,7 +96,39 @@ class QuickWrites:
                 else:
                     future.set_exception(value)
 
-    async def _run_sqlite_batch(self, fns: list[Callable[[Exec], Any]]) -> list[tuple[bool, Any]]:
+    # PostgreSQL -------------------------------------------------------------------
+    async def _postgres_batch(self, fns: list[Callable[[Exec], Any]]) -> list[tuple[bool, Any]]:
+        """All in one transaction; if any fails, that transaction is rolled back and each
+        runs again alone, so one bad write (or a deadlock with another node's batch)
+        costs only time. Savepoints would cost two round trips per write instead."""
+        try:
+            return [(True, value) for value in await self._postgres_transaction(fns)]
+        except Exception as exc:
+            if len(fns) == 1:
+                return [(True, None) if isinstance(exc, IntegrityError | Conflict) else (False, exc)]
+        return [(await self._postgres_batch([fn]))[0] for fn in fns]
+
+    async def _postgres_transaction(self, fns: list[Callable[[Exec], Any]]) -> list[Any]:
+        async with self.db.engine.begin() as conn:
+            values = await conn.run_sync(lambda sync: [fn(self._pg_exec(sync)) for fn in fns])
+        self.commits += 1
+        return values
+
+    def _pg_exec(self, conn: Connection) -> Exec:
+        def execute(statement: Statement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+            clause = self._texts.get(statement.sql)
+            if clause is None:
+                clause = text(statement.sql + statement.lock).bindparams(
+                    *(bindparam(k, type_=t) for k, t in statement.types.items())
+                )
+                self._texts[statement.sql] = clause
+            result = conn.execute(clause, params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+
+        return execute
+
+    # SQLite ------------------------------------------------------------------------
+    async def _sqlite_batch(self, fns: list[Callable[[Exec], Any]]) -> list[tuple[bool, Any]]:
         # The writer pool's one connection: quick writes queue behind ORM transactions and
         # the other way round, so SQLite still sees one writer at a time.
         async with self.db.engine.connect() as conn:
@@ -129,10 +137,12 @@ class QuickWrites:
             assert self._sqlite_exec is not None
             # aiosqlite runs every call on the connection's own thread; _execute is how
             # it queues one (its public methods are single statements).
-            return cast(
+            outcomes = cast(
                 list[tuple[bool, Any]],
-                await driver._execute(_sqlite_batch, driver._conn, self._sqlite_exec, fns),  # type: ignore[union-attr]
+                await driver._execute(_in_sqlite_thread, driver._conn, self._sqlite_exec, fns),  # type: ignore[union-attr]
             )
+        self.commits += 1
+        return outcomes
 
 
 class _SqliteExec:
@@ -161,7 +171,7 @@ class _SqliteExec:
         return self._processors[key]
 
 
-def _sqlite_batch(
+def _in_sqlite_thread(
     conn: sqlite3.Connection, execute: _SqliteExec, fns: list[Callable[[Exec], Any]]
 ) -> list[tuple[bool, Any]]:
     """In the connection's thread: every function in its own savepoint, one commit."""
