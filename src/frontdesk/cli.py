@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     agent = sub.add_parser("create-agent", help="add an agent to the first workspace")
     agent.add_argument("--email", required=True)
     agent.add_argument("--name", required=True)
-    agent.add_argument("--role", choices=["owner", "admin", "agent"], default="agent")
+    agent.add_argument("--role", choices=["owner", "admin", "supervisor", "agent"], default="agent")
     agent.add_argument("--password", help="generated and printed when omitted")
     sub.add_parser("version", help="print the version")
     args = parser.parse_args(argv)
@@ -132,8 +133,22 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         proxy_headers=True,
         timeout_graceful_shutdown=5,
     )
+    _tune_gc()
     uvicorn.Server(config).run()
     return 0
+
+
+# Young collections every 10,000 allocations instead of 700: with 10,000 sockets open the
+# default ran one every few messages. Everything alive at start (modules, the app) is
+# frozen out of the collector, so no full collection walks it again.
+GC_GEN0_THRESHOLD = 10_000
+
+
+def _tune_gc() -> None:
+    gc.collect()
+    gc.freeze()
+    _, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(GC_GEN0_THRESHOLD, gen1, gen2)
 
 
 if __name__ == "__main__":
