@@ -9,7 +9,7 @@ import asyncio
 from datetime import UTC
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from frontdesk.contacts.blocking import set_blocked
 from frontdesk.context import Context
@@ -55,6 +55,10 @@ async def test_quick_messages_read_back_like_any_other(ctx: Context) -> None:
     assert waiting.awaiting_reply_since is not None, "the visitor's question starts the reply clock"
     assert conversation.last_seq == 4 and conversation.awaiting_reply_since is None, "the answer stops it"
     assert conversation.last_activity_at.astimezone(UTC) == stored.created_at
+    if ctx.db.is_sqlite:  # SQLite compares times as text: both paths must write one format
+        async with ctx.db.reader() as session:
+            raw = (await session.execute(text("SELECT seq, created_at FROM messages ORDER BY seq"))).all()
+        assert len({len(str(created)) for _, created in raw}) == 1, raw
     found = await search_messages(ctx.db, team.owner, SearchFilter(q="parcel"))
     assert [m.id for m, _ in found] == [asked.id], "the search index follows quick inserts"
 

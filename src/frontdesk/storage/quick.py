@@ -167,7 +167,8 @@ class _SqliteExec:
     def _processor(self, type_: TypeEngine[Any]) -> Callable[[Any], Any] | None:
         key = id(type_)
         if key not in self._processors:
-            self._processors[key] = type_.bind_processor(self.dialect)
+            # dialect_impl: the SQLite DATETIME's own formatting, after our conversion to UTC.
+            self._processors[key] = type_.dialect_impl(self.dialect).bind_processor(self.dialect)
         return self._processors[key]
 
 
