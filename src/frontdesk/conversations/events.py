@@ -3,6 +3,8 @@ the visitor only for what they may see."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from frontdesk.agents.models import Agent
 from frontdesk.contacts.models import Contact
 from frontdesk.conversations.models import Conversation
@@ -13,19 +15,33 @@ from frontdesk.events import (
     Event,
     EventName,
     MessageCreated,
+    MessageData,
 )
-from frontdesk.messages.models import Message
+from frontdesk.messages.models import Message, StoredMessage
 from frontdesk.messages.views import message_data
 from frontdesk.topics import visitor, workspace_agents
 
 
-def message_created(message: Message, conversation: Conversation) -> Event:
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """The columns of a conversation that route its message events, as the quick path
+    read them (a loaded ``Conversation`` serves as well)."""
+
+    contact_id: str
+    team_id: str | None
+    assignee_id: str | None
+
+
+def message_created(
+    message: StoredMessage, conversation: Conversation | ChatRef, data: MessageData | None = None
+) -> Event:
+    """``data``: the message's view when the caller has built it already."""
     topics: tuple[str, ...] = (workspace_agents(message.workspace_id),)
     if not message.private:
         topics += (visitor(conversation.contact_id),)
     return Event(
         EventName.MESSAGE_CREATED,
-        MessageCreated(message=message_data(message)),
+        MessageCreated.model_construct(message=data or message_data(message)),
         topics,
         conversation_id=message.conversation_id,
         seq=message.seq,

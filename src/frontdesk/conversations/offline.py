@@ -11,7 +11,7 @@ from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
 from frontdesk.jobs.outbox import enqueue
 from frontdesk.messages.actions import NewMessage, send_message
-from frontdesk.messages.models import Message
+from frontdesk.messages.models import StoredMessage
 from frontdesk.validation import check_text
 
 
@@ -23,7 +23,9 @@ class OfflineMessage:
     body: str
 
 
-async def leave_offline_message(ctx: Context, actor: VisitorActor, offline: OfflineMessage) -> tuple[Message, bool]:
+async def leave_offline_message(
+    ctx: Context, actor: VisitorActor, offline: OfflineMessage
+) -> tuple[StoredMessage, bool]:
     name = check_text("name", offline.name, max_chars=200)
     async with ctx.db.transaction() as session:
         contact = await session.get_one(Contact, actor.contact_id)

@@ -13,13 +13,13 @@ from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.models import Conversation, Status
 from frontdesk.errors import NotFound
 from frontdesk.messages.actions import NewMessage, send_message
-from frontdesk.messages.models import Message
+from frontdesk.messages.models import StoredMessage
 from frontdesk.routing.assignment import take_seat_anyway
 
 
 async def start_conversation(
     ctx: Context, actor: AgentActor, contact_id: str, body: str, client_ref: str | None = None
-) -> Message:
+) -> StoredMessage:
     """The visitor's open conversation gets the message, or a new one assigned to the
     agent who started it; either way it appears in the visitor's widget."""
     async with ctx.db.transaction() as session:

@@ -139,4 +139,4 @@ async def post_message(body: VisitorMessageIn, actor: CurrentVisitor, ctx: Ctx, 
     result = await send_message(ctx, actor, new)
     if result.duplicate:
         response.status_code = 200
-    return message_data(result.message)
+    return result.data()

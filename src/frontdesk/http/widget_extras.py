@@ -169,7 +169,7 @@ async def site_message(body: SiteMessageIn, actor: CurrentVisitor, ctx: Ctx, res
     result = await send_message(ctx, actor, new)
     if result.duplicate:
         response.status_code = 200
-    return message_data(result.message)
+    return result.data()
 
 
 class TypingIn(Body):

@@ -25,11 +25,12 @@ from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.models import Conversation, Status
 from frontdesk.conversations.queries import conversation_for, ongoing
 from frontdesk.errors import Conflict, Forbidden, Invalid
-from frontdesk.events import Author
+from frontdesk.events import Author, MessageData
 from frontdesk.messages.append import append_message, author_of
 from frontdesk.messages.mentions import mention_events
-from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message
+from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message, StoredMessage
 from frontdesk.messages.quick_send import applies, quick_send
+from frontdesk.messages.views import message_data
 from frontdesk.routing.announce import announce
 from frontdesk.routing.assignment import take_seat_anyway
 from frontdesk.routing.dispatch import reopened, route_new
@@ -55,8 +56,13 @@ class NewMessage:
 
 @dataclass(frozen=True)
 class SendResult:
-    message: Message
+    message: StoredMessage
     duplicate: bool
+    # The message's view when it was built already (for its event): the ack reuses it.
+    view: MessageData | None = None
+
+    def data(self) -> MessageData:
+        return self.view or message_data(self.message)
 
 
 async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResult:
@@ -65,8 +71,9 @@ async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResul
     if applies(new.private, new.attachment_ids, new.site_speaker):
         sent = await ctx.quick.run(quick_send(actor, body, new.client_ref, new.conversation_id))
         if sent is not None:
-            await ctx.publish([conversation_events.message_created(sent.message, sent.conversation)])
-            return SendResult(sent.message, duplicate=False)
+            view = message_data(sent.message)
+            await ctx.publish([conversation_events.message_created(sent.message, sent.chat, view)])
+            return SendResult(sent.message, duplicate=False, view=view)
     try:
         async with ctx.db.transaction() as session:
             if new.client_ref and (earlier := await _sent_before(session, actor, new.client_ref)):

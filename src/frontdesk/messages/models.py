@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -48,3 +49,27 @@ class Message(Base):
     # message never needs a join.
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """A message as the quick path (messages/quick_send.py) stored it: the columns of
+    ``Message`` without the ORM, whose bookkeeping cost more than the insert itself."""
+
+    id: str
+    workspace_id: str
+    conversation_id: str
+    seq: int
+    author_type: str
+    author_id: str | None
+    author_name: str
+    body: str
+    private: bool
+    client_ref: str | None
+    created_at: datetime
+    system: dict[str, Any] | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+# What reading code takes: a loaded row or a quick-path message.
+StoredMessage = Message | SentMessage

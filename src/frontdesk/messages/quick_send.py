@@ -17,10 +17,11 @@ from typing import Any
 
 from frontdesk.actors import Actor, VisitorActor
 from frontdesk.clock import utcnow
-from frontdesk.conversations.models import Conversation, Status
+from frontdesk.conversations.events import ChatRef
+from frontdesk.conversations.models import Status
 from frontdesk.ids import new_id
 from frontdesk.messages.append import author_of
-from frontdesk.messages.models import Message
+from frontdesk.messages.models import SentMessage
 from frontdesk.storage.base import UTCDateTime
 from frontdesk.storage.quick import Exec, Statement
 
@@ -55,11 +56,10 @@ _INSERT = Statement(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuickSent:
-    message: Message
-    # Not a loaded row: the columns the message's event is routed by.
-    conversation: Conversation
+    message: SentMessage
+    chat: ChatRef
 
 
 Write = Callable[[Exec], QuickSent | None]
@@ -81,26 +81,39 @@ def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id:
         now, seq, author = utcnow(), last_seq + 1, author_of(actor)
         bump = _BUMP_FOR_VISITOR if isinstance(actor, VisitorActor) else _BUMP_FOR_AGENT
         execute(bump, {"seq": seq, "now": now, "id": conv_id})
-        values: dict[str, Any] = {
-            "id": new_id(),
-            "workspace_id": workspace_id,
-            "conversation_id": conv_id,
-            "seq": seq,
-            "author_type": author.type,
-            "author_id": author.id,
-            "author_name": author.name,
-            "body": body,
-            "private": False,
-            "client_ref": client_ref,
-            "created_at": now,
-        }
-        execute(_INSERT, values)
-        conversation = Conversation(
-            id=conv_id, workspace_id=workspace_id, contact_id=contact_id, team_id=team_id, assignee_id=assignee_id
+        message = SentMessage(
+            id=new_id(),
+            workspace_id=workspace_id,
+            conversation_id=conv_id,
+            seq=seq,
+            author_type=author.type,
+            author_id=author.id,
+            author_name=author.name,
+            body=body,
+            private=False,
+            client_ref=client_ref,
+            created_at=now,
         )
-        return QuickSent(Message(**values, system=None, attachments=[]), conversation)
+        execute(_INSERT, _insert_values(message))
+        return QuickSent(message, ChatRef(contact_id=contact_id, team_id=team_id, assignee_id=assignee_id))
 
     return write
+
+
+def _insert_values(message: SentMessage) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "workspace_id": message.workspace_id,
+        "conversation_id": message.conversation_id,
+        "seq": message.seq,
+        "author_type": message.author_type,
+        "author_id": message.author_id,
+        "author_name": message.author_name,
+        "body": message.body,
+        "private": message.private,
+        "client_ref": message.client_ref,
+        "created_at": message.created_at,
+    }
 
 
 def _target(execute: Exec, actor: Actor, conversation_id: str | None) -> tuple[Any, ...] | None:

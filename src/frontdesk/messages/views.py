@@ -5,17 +5,21 @@ from typing import Literal, cast
 from frontdesk.attachments.views import attachment_data
 from frontdesk.clock import isoformat
 from frontdesk.events import Author, MessageData
-from frontdesk.messages.models import Message
+from frontdesk.messages.models import StoredMessage
 
 AuthorKind = Literal["visitor", "agent", "system", "bot"]
 
 
-def message_data(message: Message) -> MessageData:
-    return MessageData(
+def message_data(message: StoredMessage) -> MessageData:
+    # Built from our own rows: model_construct skips validating what the database holds
+    # (a third of the cost of every message sent).
+    return MessageData.model_construct(
         id=message.id,
         conversation_id=message.conversation_id,
         seq=message.seq,
-        author=Author(type=cast(AuthorKind, message.author_type), id=message.author_id, name=message.author_name),
+        author=Author.model_construct(
+            type=cast(AuthorKind, message.author_type), id=message.author_id, name=message.author_name
+        ),
         body=message.body,
         private=message.private,
         client_ref=message.client_ref,
