@@ -21,7 +21,6 @@ from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import DomainError, Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, bearer, same_origin, visitor_actor
 from frontdesk.messages.actions import NewMessage, send_message
-from frontdesk.messages.views import message_data
 from frontdesk.routing.availability import console_opened, set_status
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION, FrameError, Hello, Ping, Read, Resume, Send, TypingFrame, parse
@@ -157,22 +156,37 @@ async def _serve(websocket: WebSocket, ctx: Context, actor: Actor, hello: Hello)
 async def _read_loop(
     websocket: WebSocket, ctx: Context, actor: Actor, conn: Connection, writer: asyncio.Task[None]
 ) -> None:
+    """Frames in, one at a time. When the writer ends (the client went away while we
+    wrote to it), a read that waits is cancelled; a frame being handled finishes first.
+    Not a task per read raced against the writer: that cost a task and a wait per frame."""
     handler = FrameHandler(ctx, actor, conn)
-    receive = asyncio.ensure_future(websocket.receive())
+    reader = asyncio.current_task()
+    waiting = False
+
+    def writer_ended(_: asyncio.Task[None]) -> None:
+        if waiting and reader is not None:
+            reader.cancel()
+
+    writer.add_done_callback(writer_ended)
     try:
-        while True:
-            done, _ = await asyncio.wait({receive, writer}, return_when=asyncio.FIRST_COMPLETED)
-            if writer in done:  # the client went away while we wrote to it
+        while not writer.done():
+            waiting = True
+            try:
+                raw = await websocket.receive()
+            except asyncio.CancelledError:
+                if not writer.done() or reader is None:
+                    raise  # the server is stopping
+                reader.uncancel()
                 return
-            raw = receive.result()
+            finally:
+                waiting = False
             if raw["type"] == "websocket.disconnect":
                 return
             await handler.handle(raw)
-            receive = asyncio.ensure_future(websocket.receive())
     except WebSocketDisconnect:
         return
     finally:
-        receive.cancel()
+        writer.remove_done_callback(writer_ended)
 
 
 class FrameHandler:
@@ -230,7 +244,7 @@ class FrameHandler:
                 "type": "ack",
                 "client_ref": frame.client_ref,
                 "ref": frame.ref,
-                "message": message_data(result.message).model_dump(mode="json"),
+                "message": result.data().model_dump(mode="json"),
                 "duplicate": result.duplicate,
             }
         )
