@@ -192,3 +192,10 @@ def test_the_widget_api_answers_other_origins_but_the_console_api_does_not(serve
     assert session.headers["access-control-allow-origin"] == "*"
     console = httpx.get(server.url + "/api/v1/me", headers={"Origin": "https://shop.example"})
     assert "access-control-allow-origin" not in console.headers
+
+
+def test_responses_say_how_long_the_server_took(server: Server, owner: httpx.Client) -> None:
+    """``Server-Timing`` separates the server's time from the network's (benchmarks and dev tools read it)."""
+    timing = owner.get("/api/v1/conversations", params={"status": "open"}).headers["server-timing"]
+    name, _, duration = timing.partition(";dur=")
+    assert name == "app" and float(duration) >= 0

@@ -23,6 +23,7 @@ from frontdesk.http import (
     errors,
     health,
     inbox_tools,
+    invitations,
     pages,
     routing,
     tokens,
@@ -32,6 +33,7 @@ from frontdesk.http import (
 )
 from frontdesk.http.cors import WidgetCORS
 from frontdesk.http.limits import BodyLimit
+from frontdesk.http.timing import ServerTiming
 from frontdesk.jobs.worker import Worker
 from frontdesk.mail.sender import MailSender, MemorySender, SmtpSender
 from frontdesk.realtime.bus import Bus
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth,
         tokens,
         agents,
+        invitations,
         conversations,
         contacts,
         inbox_tools,
@@ -124,4 +127,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=pages.STATIC, check_dir=False), name="static")
     app.add_middleware(BodyLimit)
     app.add_middleware(WidgetCORS)
+    app.add_middleware(ServerTiming)  # outermost: times everything the app does
     return app

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import AgentActor
 from frontdesk.agents.models import Agent, AgentSession, ApiToken, Role
@@ -46,18 +47,23 @@ async def create_agent(ctx: Context, new: NewAgent) -> Agent:
     )
     try:
         async with ctx.db.transaction() as session:
-            session.add(agent)
-            await session.flush()
-            # New agents answer the teams websites route to by default.
-            default_teams = await session.scalars(
-                select(Website.default_team_id)
-                .where(Website.workspace_id == new.workspace_id, Website.default_team_id.is_not(None))
-                .distinct()
-            )
-            session.add_all(TeamMember(team_id=t, agent_id=agent.id) for t in default_teams if t)
+            await add_agent(session, agent)
     except IntegrityError:
         raise Conflict(f"an agent with email {email} already exists", field="email") from None
     return agent
+
+
+async def add_agent(session: AsyncSession, agent: Agent) -> None:
+    """Stores a new agent inside the caller's transaction. New agents answer the teams
+    websites route to by default."""
+    session.add(agent)
+    await session.flush()
+    default_teams = await session.scalars(
+        select(Website.default_team_id)
+        .where(Website.workspace_id == agent.workspace_id, Website.default_team_id.is_not(None))
+        .distinct()
+    )
+    session.add_all(TeamMember(team_id=t, agent_id=agent.id) for t in default_teams if t)
 
 
 async def log_in(ctx: Context, email: str, password: str) -> tuple[Agent, str]:
@@ -67,10 +73,15 @@ async def log_in(ctx: Context, email: str, password: str) -> tuple[Agent, str]:
     valid = await verify_password(agent.password_hash if agent else None, password)
     if agent is None or not valid or not agent.active:
         raise Unauthorized("wrong email or password")
+    return agent, await open_session(ctx, agent)
+
+
+async def open_session(ctx: Context, agent: Agent) -> str:
+    """A new console session for an agent who proved who they are; returns the cookie value."""
     secret = new_secret()
     async with ctx.db.transaction() as session:
         session.add(AgentSession(token_hash=digest(secret), agent_id=agent.id, expires_at=utcnow() + SESSION_LIFETIME))
-    return agent, secret
+    return secret
 
 
 async def log_out(ctx: Context, secret: str) -> None:

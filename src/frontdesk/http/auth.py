@@ -5,6 +5,7 @@ from pydantic import BaseModel
 
 from frontdesk.agents import actions
 from frontdesk.agents.queries import get_agent
+from frontdesk.context import Context
 from frontdesk.errors import Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, public_origin
 from frontdesk.http.schemas import AgentOut, Body, WebsiteOut
@@ -32,6 +33,11 @@ class MeOut(BaseModel):
 @router.post("/auth/login")
 async def login(body: LoginIn, response: Response, ctx: Ctx) -> dict[str, AgentOut]:
     agent, secret = await actions.log_in(ctx, body.email, body.password)
+    set_session_cookie(response, ctx, secret)
+    return {"agent": AgentOut.of(agent)}
+
+
+def set_session_cookie(response: Response, ctx: Context, secret: str) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         secret,
@@ -41,7 +47,6 @@ async def login(body: LoginIn, response: Response, ctx: Ctx) -> dict[str, AgentO
         secure=ctx.settings.cookie_secure,
         path="/",
     )
-    return {"agent": AgentOut.of(agent)}
 
 
 @router.post("/auth/logout", status_code=204)

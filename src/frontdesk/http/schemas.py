@@ -41,6 +41,7 @@ class WebsiteOut(BaseModel):
     settings: dict[str, Any]
     identity_verification: bool
     snippet: str
+    default_team_id: str | None = None
 
     @classmethod
     def of(cls, website: Website, origin: str) -> WebsiteOut:
@@ -57,6 +58,7 @@ class WebsiteOut(BaseModel):
             settings=effective(website.settings).model_dump(),
             identity_verification=website.identity_secret is not None,
             snippet=snippet,
+            default_team_id=website.default_team_id,
         )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from frontdesk.errors import NotFound
 from frontdesk.http.deps import Ctx, CurrentAgent, public_origin
@@ -22,6 +22,7 @@ class WebsitePatch(Body):
     name: str | None = None
     url: str | None = None
     settings: dict[str, Any] | None = None
+    default_team_id: str | None = Field(default=None, description='a team of the workspace; "" for none')
 
 
 class IdentitySecretOut(BaseModel):
@@ -47,7 +48,9 @@ async def website(website_id: str, request: Request, actor: CurrentAgent, ctx: C
 async def update_website(
     website_id: str, body: WebsitePatch, request: Request, actor: CurrentAgent, ctx: Ctx
 ) -> WebsiteOut:
-    changes = actions.WebsiteChanges(name=body.name, url=body.url, settings=body.settings)
+    changes = actions.WebsiteChanges(
+        name=body.name, url=body.url, settings=body.settings, default_team_id=body.default_team_id
+    )
     return WebsiteOut.of(await actions.update_website(ctx, actor, website_id, changes), public_origin(request, ctx))
 
 

@@ -1,6 +1,6 @@
 """Imports every model so that ``Base.metadata`` knows all tables (Alembic, tests)."""
 
-from frontdesk.agents.models import Agent, AgentSession, ApiToken
+from frontdesk.agents.models import Agent, AgentSession, ApiToken, Invitation
 from frontdesk.attachments.models import Attachment
 from frontdesk.canned.models import CannedResponse
 from frontdesk.contacts.blocking import BlockedAddress
@@ -25,6 +25,7 @@ __all__ = [
     "Contact",
     "Conversation",
     "ConversationLabel",
+    "Invitation",
     "Job",
     "Message",
     "PageView",

@@ -12,6 +12,7 @@ from frontdesk.actors import AgentActor
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, NotFound
 from frontdesk.events import Event, EventName, WebsiteUpdated
+from frontdesk.routing.models import Team
 from frontdesk.topics import website_visitors, workspace_agents
 from frontdesk.validation import check_text
 from frontdesk.websites import settings as widget_settings
@@ -29,6 +30,8 @@ class WebsiteChanges:
     name: str | None = None
     url: str | None = None
     settings: dict[str, Any] | None = None
+    # The team new chats go to when no routing rule matches; "" clears it.
+    default_team_id: str | None = None
 
 
 async def update_website(ctx: Context, actor: AgentActor, website_id: str, changes: WebsiteChanges) -> Website:
@@ -41,11 +44,30 @@ async def update_website(ctx: Context, actor: AgentActor, website_id: str, chang
             website.url = check_text("url", changes.url, max_chars=500, min_chars=0)
         if changes.settings is not None:
             website.settings = widget_settings.merge(website.settings, changes.settings).model_dump()
+        wanted = changes.default_team_id
+        team_changed = wanted is not None and wanted != (website.default_team_id or "")
+        if team_changed:
+            website.default_team_id = await _team_id(session, actor, wanted)
     data = WebsiteUpdated(website=website_data(website))
     await ctx.publish(
         [Event(EventName.WEBSITE_UPDATED, data, (website_visitors(website.id), workspace_agents(website.workspace_id)))]
     )
+    if team_changed:
+        # Imported here: availability builds on this module (require_admin). Whether
+        # someone can answer depends on the default team's hours and members.
+        from frontdesk.routing.availability import availability_events
+
+        await ctx.publish(await availability_events(ctx.db, website.workspace_id))
     return website
+
+
+async def _team_id(session: Any, actor: AgentActor, team_id: str | None) -> str | None:
+    if not team_id:
+        return None
+    found = await session.scalar(select(Team.id).where(Team.id == team_id, Team.workspace_id == actor.workspace_id))
+    if found is None:
+        raise NotFound(f"no team {team_id}", field="default_team_id")
+    return str(found)
 
 
 async def rotate_identity_secret(ctx: Context, actor: AgentActor, website_id: str) -> str:
