@@ -73,6 +73,8 @@ class ConversationData(BaseModel):
     rating: int | None = None
     priority: str | None = None
     labels: list[str] | None = None
+    # While snoozed (status pending): when it opens again by itself.
+    snoozed_until: str | None = None
 
 
 class ConversationCreated(BaseModel):

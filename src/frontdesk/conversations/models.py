@@ -26,7 +26,10 @@ class Conversation(Base):
 
     __tablename__ = "conversations"
     __table_args__ = (
-        Index("ix_conversations_inbox", "workspace_id", "status", "last_activity_at"),
+        # Inbox order to the last tie-break (id), so that no view sorts: with a status
+        # filter through the first, without one ("All", a label's) through the second.
+        Index("ix_conversations_inbox", "workspace_id", "status", "last_activity_at", "id"),
+        Index("ix_conversations_activity", "workspace_id", "last_activity_at", "id"),
         Index("ix_conversations_queue", "team_id", "queued_at"),
     )
 

@@ -43,4 +43,5 @@ def conversation_data(
         rating=conversation.rating_score,
         priority=conversation.priority,
         labels=sorted(labels) if labels is not None else None,
+        snoozed_until=isoformat(conversation.snoozed_until) if conversation.snoozed_until else None,
     )

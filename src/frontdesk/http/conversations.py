@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
 from frontdesk.conversations import update
+from frontdesk.conversations.counts import UnreadCounts, unread_counts
 from frontdesk.conversations.queries import ConversationFilter, get_conversation, list_conversations
 from frontdesk.events import ConversationData, MessageData
 from frontdesk.http.deps import Ctx, CurrentAgent
@@ -23,7 +24,10 @@ router = APIRouter(tags=["conversations"])
 async def conversations(
     actor: CurrentAgent,
     ctx: Ctx,
-    status: Literal["open", "pending", "resolved"] | None = None,
+    status: Annotated[
+        Literal["open", "pending", "resolved", "snoozed"] | None,
+        Query(description='"snoozed": the pending ones with a wake-up time'),
+    ] = None,
     assignee: Annotated[str | None, Query(description='"me", "none" or an agent id')] = None,
     team: Annotated[str | None, Query(description="a team id")] = None,
     label: Annotated[str | None, Query(max_length=50)] = None,
@@ -33,6 +37,12 @@ async def conversations(
     flt = ConversationFilter(status=status, assignee=assignee, team_id=team, label=label, limit=limit, cursor=cursor)
     items, next_cursor = await list_conversations(ctx.db, actor, flt)
     return ConversationPage(items=items, next_cursor=next_cursor)
+
+
+@router.get("/conversations/unread-counts")
+async def conversation_unread_counts(actor: CurrentAgent, ctx: Ctx) -> dict[str, UnreadCounts]:
+    """The console's inbox badges: unread conversations per status and view."""
+    return await unread_counts(ctx.db, actor)
 
 
 @router.get("/conversations/{conversation_id}")
@@ -101,4 +111,4 @@ async def post_message(
     result = await send_message(ctx, actor, new)
     if result.duplicate:
         response.status_code = 200
-    return message_data(result.message)
+    return result.data()
