@@ -1,5 +1,5 @@
 /** The console's REST calls (docs/api.md). The session cookie goes along (same origin). */
-import type { AgentSummary, AttachmentData, Conversation, Message } from "../shared/events.gen";
+import type { AgentSummary, AttachmentData, Conversation } from "../shared/events.gen";
 import { requestJson } from "../shared/http";
 
 export interface Agent extends AgentSummary {
@@ -16,6 +16,8 @@ export interface Website {
   settings: Record<string, unknown>;
   identity_verification: boolean;
   snippet: string;
+  /** The team that takes chats no routing rule sends elsewhere. */
+  default_team_id?: string | null;
 }
 
 export interface Me {
@@ -29,12 +31,8 @@ export interface WebsitePatch {
   settings?: Record<string, unknown>;
 }
 
-/** The inbox shows up to this many open conversations (the API's page limit). */
-const INBOX_LIMIT = 100;
-/** History loaded when a conversation is opened; the socket brings what follows. */
-const HISTORY_LIMIT = 200;
-
-function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+/** A call to `/api/v1{path}`; resources.ts uses it too. */
+export function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   return requestJson<T>(`/api/v1${path}`, { ...init, credentials: "same-origin" });
 }
 
@@ -45,13 +43,7 @@ export const api = {
   login: (email: string, password: string) =>
     call<{ agent: Agent }>("/auth/login", { method: "POST", body: JSON.stringify({ email, password }) }),
   logout: () => call<undefined>("/auth/logout", { method: "POST" }),
-  openConversations: () =>
-    call<{ items: Conversation[] }>(`/conversations?status=open&limit=${INBOX_LIMIT}`).then((page) => page.items),
   conversation: (conversationId: string) => call<Conversation>(`/conversations/${id(conversationId)}`),
-  messages: (conversationId: string) =>
-    call<{ items: Message[] }>(`/conversations/${id(conversationId)}/messages?after_seq=0&limit=${HISTORY_LIMIT}`).then(
-      (page) => page.items,
-    ),
   updateConversation: (conversationId: string, change: { status?: Conversation["status"]; assignee_id?: string | null }) =>
     call<Conversation>(`/conversations/${id(conversationId)}`, { method: "PATCH", body: JSON.stringify(change) }),
   websites: () => call<{ items: Website[] }>("/websites").then((page) => page.items),

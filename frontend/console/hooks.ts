@@ -18,12 +18,15 @@ export function useConsole<T>(select: (state: ConsoleState) => T): T {
   const selected = select(store.get());
   const latest = useRef({ select, selected });
   latest.current = { select, selected };
-  useEffect(
-    () =>
-      store.subscribe((state) => {
-        if (!Object.is(latest.current.select(state), latest.current.selected)) rerender(0);
-      }),
-    [store],
-  );
+  useEffect(() => {
+    const check = (state: ConsoleState) => {
+      if (!Object.is(latest.current.select(state), latest.current.selected)) rerender(0);
+    };
+    const unsubscribe = store.subscribe(check);
+    // A change between the render and this effect (e.g. boot() deciding at once) has no
+    // subscriber to hear it: look once now.
+    check(store.get());
+    return unsubscribe;
+  }, [store]);
   return selected;
 }

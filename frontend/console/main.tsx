@@ -3,6 +3,9 @@ import { App } from "./components/App";
 import { SessionContext } from "./hooks";
 import { ConsoleSession } from "./session";
 import "./styles.css";
+import "./context.css";
+import "./admin.css";
+import "./inbox.css";
 
 const session = new ConsoleSession();
 const root = document.getElementById("app");

@@ -8,8 +8,18 @@ describe("console routes", () => {
     expect(parse("/console/settings")).toEqual({ page: "settings" });
   });
 
+  it("reads the context, admin and invitation pages", () => {
+    expect(parse("/console/settings/teams")).toEqual({ page: "settings", section: "teams" });
+    expect(parse("/console/visitors")).toEqual({ page: "visitors" });
+    expect(parse("/console/search")).toEqual({ page: "search" });
+    expect(parse("/console/supervisor")).toEqual({ page: "supervisor" });
+    expect(parse("/console/invite/abc-_1")).toEqual({ page: "invite", token: "abc-_1" });
+    expect(parse("/console/constructor")).toEqual({ page: "inbox", conversationId: null });
+  });
+
   it("writes what it reads", () => {
-    for (const path of ["/console", "/console/conversations/abc", "/console/settings"]) {
+    const more = ["/console/settings/agents", "/console/visitors", "/console/search", "/console/supervisor", "/console/invite/t0k"];
+    for (const path of ["/console", "/console/conversations/abc", "/console/settings", ...more]) {
       expect(pathOf(parse(path))).toBe(path);
     }
   });

@@ -1,20 +1,36 @@
 /**
  * The console's URLs (the server serves /console/* as the app):
- * /console, /console/conversations/{id} and /console/settings.
+ * /console, /console/conversations/{id}, /console/settings[/{section}], /console/visitors,
+ * /console/search, /console/supervisor and /console/invite/{token}.
  */
-export type Route = { page: "inbox"; conversationId: string | null } | { page: "settings" };
+export type Route =
+  | { page: "inbox"; conversationId: string | null }
+  | { page: "settings"; section?: string }
+  | { page: "visitors" }
+  | { page: "search" }
+  | { page: "supervisor" }
+  | { page: "invite"; token: string };
 
 const CONVERSATIONS = "/console/conversations/";
 const SETTINGS = "/console/settings";
 
+/** Pages that are one fixed path each. */
+const PLAIN_PAGES = { "/console/visitors": "visitors", "/console/search": "search", "/console/supervisor": "supervisor" } as const;
+const INVITE = "/console/invite/";
+
 export function parse(path: string): Route {
-  if (path === SETTINGS || path.startsWith(SETTINGS + "/")) return { page: "settings" };
+  if (path === SETTINGS) return { page: "settings" };
+  if (path.startsWith(SETTINGS + "/")) return { page: "settings", section: decodeURIComponent(path.slice(SETTINGS.length + 1)) };
+  if (Object.hasOwn(PLAIN_PAGES, path)) return { page: PLAIN_PAGES[path as keyof typeof PLAIN_PAGES] };
+  if (path.startsWith(INVITE)) return { page: "invite", token: decodeURIComponent(path.slice(INVITE.length)) };
   const id = path.startsWith(CONVERSATIONS) ? decodeURIComponent(path.slice(CONVERSATIONS.length)) : "";
   return { page: "inbox", conversationId: id || null };
 }
 
 export function pathOf(route: Route): string {
-  if (route.page === "settings") return SETTINGS;
+  if (route.page === "settings") return route.section ? `${SETTINGS}/${encodeURIComponent(route.section)}` : SETTINGS;
+  if (route.page === "invite") return INVITE + encodeURIComponent(route.token);
+  if (route.page !== "inbox") return `/console/${route.page}`;
   return route.conversationId === null ? "/console" : CONVERSATIONS + encodeURIComponent(route.conversationId);
 }
 

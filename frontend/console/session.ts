@@ -8,6 +8,8 @@ import { ApiError, socketUrl } from "../shared/http";
 import { addMessages, addPending, failPending, lastSeqOf } from "../shared/thread";
 import { TYPING_SHOWN_MS, TypingNotifier } from "../shared/typing";
 import { api, type Website, type WebsitePatch } from "./api";
+import { InboxSession } from "./inbox/session";
+import { resources } from "./resources";
 import * as route from "./route";
 import {
   createConsoleStore,
@@ -20,9 +22,12 @@ import {
   upsertConversations,
   type ConsoleStore,
 } from "./state";
+import { mergeContact, receivePageView, setAgentStatus } from "./visitorContext";
 
 export class ConsoleSession {
   readonly store: ConsoleStore = createConsoleStore();
+  /** Views, badges, history, conversation actions, status and alerts (inbox/session.ts). */
+  readonly inbox = new InboxSession({ store: this.store, notify: (e) => this.notify(e), select: (id) => this.select(id) });
   private client: ProtocolClient | null = null;
   private readonly readSent = new Map<string, number>();
   private readonly pendingConversation = new Map<string, string>();
@@ -39,6 +44,10 @@ export class ConsoleSession {
 
   /** On page load: already logged in (a valid cookie) or not. */
   async boot(): Promise<void> {
+    if (route.current().page === "invite") {
+      this.store.update((s) => ({ ...s, auth: "anonymous", page: "invite" }));
+      return;
+    }
     try {
       await this.enter();
     } catch (error) {
@@ -50,6 +59,13 @@ export class ConsoleSession {
   /** Throws ApiError with the server's message when the login is refused. */
   async login(email: string, password: string): Promise<void> {
     await api.login(email, password);
+    await this.enter();
+  }
+
+  /** An invitee sets their name and password; the server logs them in (docs/api.md). */
+  async acceptInvitation(token: string, name: string, password: string): Promise<void> {
+    await resources.acceptInvitation(token, name, password);
+    route.go({ page: "inbox", conversationId: null });
     await this.enter();
   }
 
@@ -66,22 +82,29 @@ export class ConsoleSession {
     const me = await api.me();
     this.store.update((s) => ({ ...s, auth: "ready", me, websites: me.websites, notice: null }));
     this.connect();
-    await this.refreshInbox();
+    await this.inbox.start(me);
     await this.navigate(route.current(), { push: false });
   }
 
   /** Shows what a URL names: the settings page, or the inbox with a conversation. */
   async navigate(to: route.Route, { push = true } = {}): Promise<void> {
-    if (to.page === "settings") return this.openSettings({ push });
+    if (to.page === "settings") return this.openSettings({ push, section: to.section ?? null });
+    if (to.page === "invite") return;
+    if (to.page !== "inbox") {
+      this.typingNotifier.stop();
+      this.store.update((s) => ({ ...s, page: to.page }));
+      if (push) route.go(to);
+      return;
+    }
     this.store.update((s) => (s.page === "inbox" ? s : { ...s, page: "inbox" }));
     if (push) route.go(to);
     await this.select(to.conversationId, { push: false });
   }
 
-  async openSettings({ push = true } = {}): Promise<void> {
+  async openSettings({ push = true, section = null as string | null } = {}): Promise<void> {
     this.typingNotifier.stop();
-    this.store.update((s) => ({ ...s, page: "settings" }));
-    if (push) route.go({ page: "settings" });
+    this.store.update((s) => ({ ...s, page: "settings", settingsSection: section }));
+    if (push) route.go(section === null ? { page: "settings" } : { page: "settings", section });
     try {
       const websites = await api.websites();
       this.store.update((s) => ({ ...s, websites }));
@@ -114,6 +137,7 @@ export class ConsoleSession {
     this.client = null;
     this.syncedBefore = false;
     this.readSent.clear();
+    this.inbox.stop();
     this.store.update(() => ({ ...INITIAL_STATE, auth: "anonymous" }));
   }
 
@@ -139,19 +163,31 @@ export class ConsoleSession {
 
   /** The events an agent receives, and what each does to the store. */
   private readonly events: EventHandlers = {
-    "conversation.created": ({ conversation }) => this.store.update((s) => upsertConversations(s, [conversation])),
-    "conversation.updated": ({ conversation }) => this.store.update((s) => upsertConversations(s, [conversation])),
+    "conversation.created": ({ conversation }) => {
+      this.store.update((s) => upsertConversations(s, [conversation]));
+      this.inbox.conversationCreated(conversation);
+    },
+    "conversation.updated": ({ conversation }) => {
+      this.store.update((s) => upsertConversations(s, [conversation]));
+      this.inbox.refreshUnread();
+    },
     "message.created": ({ message }) => {
       this.store.update((s) => receiveMessage(s, message));
+      this.inbox.messageCreated(message);
       if (this.store.get().conversations[message.conversation_id] === undefined) {
         void this.fetchConversation(message.conversation_id);
       }
     },
-    "conversation.read": ({ conversation_id, reader, seq }) =>
-      this.store.update((s) => markRead(s, conversation_id, reader, seq)),
+    "conversation.read": ({ conversation_id, reader, seq }) => {
+      this.store.update((s) => markRead(s, conversation_id, reader, seq));
+      if (reader === "agent") this.inbox.refreshUnread();
+    },
+    "mention.created": (data) => this.inbox.mentioned(data),
     "typing.started": ({ conversation_id, author }) => this.showTyping(conversation_id, author),
     "typing.stopped": ({ conversation_id }) => this.showTyping(conversation_id, undefined),
-    "contact.updated": ({ contact }) => this.store.update((s) => updateContact(s, contact)),
+    "contact.updated": ({ contact }) => this.store.update((s) => updateContact(mergeContact(s, contact), contact)),
+    "contact.page_viewed": (data) => this.store.update((s) => receivePageView(s, data)),
+    "agent.status_changed": (data) => this.store.update((s) => setAgentStatus(s, data)),
     "website.updated": ({ website }) => this.store.update((s) => updateWebsite(s, website)),
   };
 
@@ -159,13 +195,8 @@ export class ConsoleSession {
   private onSynced(): void {
     this.readSent.clear();
     this.reportRead();
-    if (this.syncedBefore) void this.refreshInbox();
+    if (this.syncedBefore) this.inbox.resynced();
     this.syncedBefore = true;
-  }
-
-  private async refreshInbox(): Promise<void> {
-    const list = await api.openConversations();
-    this.store.update((s) => upsertConversations(s, list));
   }
 
   private async fetchConversation(id: string): Promise<void> {
@@ -179,12 +210,24 @@ export class ConsoleSession {
     if (id === this.store.get().selectedId) return;
     this.typingNotifier.stop();
     this.store.update((s) => ({ ...s, selectedId: id }));
-    if (id === null || this.store.get().threads[id] !== undefined) return;
+    if (id !== null) await this.loadThread(id);
+  }
+
+  /**
+   * A supervisor reads a chat without opening it: its thread loads and follows live,
+   * but no read receipt goes out, so neither the visitor nor the agent notices.
+   */
+  async monitor(id: string): Promise<void> {
+    await this.loadThread(id);
+  }
+
+  private async loadThread(id: string): Promise<void> {
+    if (this.store.get().threads[id] !== undefined) return;
     // An empty thread first, so live messages that arrive while the history loads are kept.
     this.store.update((s) => updateThread(s, id, (t) => t));
     try {
       if (this.store.get().conversations[id] === undefined) await this.fetchConversation(id);
-      const messages = await api.messages(id);
+      const messages = await this.inbox.latest(id);
       this.store.update((s) => updateThread(s, id, (t) => addMessages(t, messages)));
       const thread = this.store.get().threads[id];
       if (thread !== undefined) this.client?.resume(id, lastSeqOf(thread, id));

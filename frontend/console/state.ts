@@ -4,13 +4,19 @@ import type { AttachmentData, Author, ContactSummary, Conversation, Message, Web
 import { createStore } from "../shared/store";
 import { addMessages, EMPTY_THREAD, type Thread } from "../shared/thread";
 import type { Me, Website } from "./api";
+import type { Route } from "./route";
+import { INITIAL_CONTEXT, type ContextState } from "./visitorContext";
+import { INITIAL_INBOX, type InboxState } from "./inbox/state";
 
-export interface ConsoleState {
+/** ContextState: the sidebar, live visitors and agents' load (visitorContext.ts). */
+export interface ConsoleState extends ContextState {
   /** loading: asking /me; anonymous: show the login form; ready: logged in. */
   auth: "loading" | "anonymous" | "ready";
   me: Me | null;
   /** Which screen is shown (the URL says the same; see route.ts). */
-  page: "inbox" | "settings";
+  page: Route["page"];
+  /** The settings page's section (agents, teams, …); null: the first one the role may see. */
+  settingsSection: string | null;
   /** The workspace's websites: from /me at login, then GET /websites and website.updated. */
   websites: readonly Website[];
   conversations: Readonly<Record<string, Conversation>>;
@@ -24,9 +30,13 @@ export interface ConsoleState {
   connection: ConnectionState;
   /** A problem to show above the screen, e.g. a refused PATCH. */
   notice: string | null;
+  /** The inbox's views, pages, badges and tools (inbox/state.ts). */
+  inbox: InboxState;
 }
 
 export const INITIAL_STATE: ConsoleState = {
+  ...INITIAL_CONTEXT,
+  settingsSection: null,
   auth: "loading",
   me: null,
   page: "inbox",
@@ -38,6 +48,7 @@ export const INITIAL_STATE: ConsoleState = {
   selectedId: null,
   connection: "stopped",
   notice: null,
+  inbox: INITIAL_INBOX,
 };
 
 export function createConsoleStore() {

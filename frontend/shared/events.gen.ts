@@ -59,6 +59,7 @@ export interface Conversation {
   rating?: number | null;
   priority?: string | null;
   labels?: string[] | null;
+  snoozed_until?: string | null;
 }
 
 export interface ConversationCreated {

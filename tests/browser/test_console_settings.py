@@ -189,17 +189,22 @@ def test_identity_secret_is_shown_once_and_replacing_it_asks_first(server: Serve
     assert website(server)["identity_verification"] is True
 
 
-def test_a_plain_agent_has_no_settings(browser: Browser, server: Server) -> None:
+def test_a_plain_agent_has_only_their_own_settings(browser: Browser, server: Server) -> None:
     context = browser.new_context()
     page = context.new_page()
     try:
         log_in(page, server, AGENT_EMAIL, AGENT_PASSWORD)
         nav = page.get_by_role("navigation", name="Main")
         expect(nav.get_by_role("link", name="Inbox")).to_be_visible()
-        expect(nav.get_by_role("link", name="Settings")).to_have_count(0)
         page.goto(server.url + "/console/settings")
-        expect(page.get_by_text("You don't have permission to change settings")).to_be_visible()
+        # Their canned responses and API tokens; not the widget, agents, teams or rules.
+        sections = page.get_by_role("navigation", name="Settings sections")
+        expect(sections.get_by_role("link")).to_have_text(["Canned responses", "API tokens"])
+        expect(page.get_by_text("are changed by owners and admins")).to_be_visible()
         expect(page.get_by_label("Title", exact=True)).to_have_count(0)
+        page.goto(server.url + "/console/settings/teams")
+        expect(page.get_by_role("heading", name="Canned responses")).to_be_visible()
+        expect(page.get_by_role("heading", name="Teams")).to_have_count(0)
     finally:
         context.close()
 

@@ -1,6 +1,10 @@
 import { useConsole } from "../hooks";
+import { InvitePage } from "./admin/InvitePage";
+import { ContextPage } from "./context/ContextPage";
+import { VisitorSidebar } from "./context/VisitorSidebar";
 import { ConversationView } from "./ConversationView";
 import { Inbox } from "./Inbox";
+import { KeyboardShortcuts } from "./KeyboardShortcuts";
 import { LoginScreen } from "./LoginScreen";
 import { Notice } from "./Notice";
 import { SettingsPage } from "./settings/SettingsPage";
@@ -10,18 +14,22 @@ export function App() {
   const auth = useConsole((s) => s.auth);
   const page = useConsole((s) => s.page);
   if (auth === "loading") return <p class="loading">Loading…</p>;
-  if (auth === "anonymous") return <LoginScreen />;
+  if (auth === "anonymous") return page === "invite" ? <InvitePage /> : <LoginScreen />;
   return (
     <div class="shell">
       <TopBar />
       <Notice />
+      <KeyboardShortcuts />
       {page === "settings" ? (
         <SettingsPage />
-      ) : (
+      ) : page === "inbox" ? (
         <div class="workspace">
           <Inbox />
           <ConversationView />
+          <VisitorSidebar />
         </div>
+      ) : (
+        <ContextPage page={page} />
       )}
     </div>
   );

@@ -1,24 +1,40 @@
 import type { Conversation, Message } from "../../shared/events.gen";
 import { formatTime } from "../format";
-import { useSession } from "../hooks";
+import { formatMoment } from "../inbox/time";
+import { useConsole, useSession } from "../hooks";
 import { isUnread } from "../state";
+import { t } from "../strings";
+
+/** Every row has this height (inbox.css says the same): the virtual list counts on it. */
+export const ROW_HEIGHT = 84;
 
 interface Props {
   conversation: Conversation;
   selected: boolean;
+  highlighted: boolean;
 }
 
-export function ConversationItem({ conversation: c, selected }: Props) {
+export function ConversationItem({ conversation: c, selected, highlighted }: Props) {
   const session = useSession();
+  const team = useConsole((s) => (c.team_id ? s.inbox.teams.find((x) => x.id === c.team_id)?.name : undefined));
   const last = c.last_message;
-  const preview = last === null ? "No messages yet" : (last.private ? "Note: " : "") + summary(last);
+  const preview = last === null ? t.inbox.noMessages : (last.private ? t.inbox.notePrefix : "") + summary(last);
+  const unread = isUnread(c) ? c.last_seq - c.agent_last_read_seq : 0;
+  const meta = [
+    c.assignee === null ? t.inbox.unassignedRow : c.assignee.name,
+    team,
+    c.out_of_hours === true ? t.outOfHours.badge : undefined,
+    ...(c.labels ?? []),
+  ].filter(Boolean);
   return (
     <li>
       <button
         type="button"
         class="conversation-item"
         data-conversation-id={c.id}
-        data-unread={isUnread(c) ? "true" : undefined}
+        data-unread={unread > 0 ? "true" : undefined}
+        data-highlighted={highlighted ? "true" : undefined}
+        data-priority={c.priority && c.priority !== "none" ? c.priority : undefined}
         aria-current={selected ? "true" : undefined}
         onClick={() => void session.select(c.id)}
       >
@@ -28,8 +44,19 @@ export function ConversationItem({ conversation: c, selected }: Props) {
             {formatTime(c.last_activity_at)}
           </time>
         </span>
-        <span class="preview">{preview}</span>
-        <span class="item-meta muted">{c.assignee === null ? "Unassigned" : c.assignee.name}</span>
+        <span class="item-middle">
+          <span class="preview">{preview}</span>
+          {unread > 0 && (
+            <span class="unread-count" aria-label={t.inbox.unread(unread)}>
+              {unread}
+            </span>
+          )}
+        </span>
+        <span class="item-meta muted">
+          {c.priority && c.priority !== "none" && <span class="priority-tag">{t.actions.priorities[c.priority]}</span>}
+          {c.snoozed_until ? t.inbox.snoozedUntil(formatMoment(c.snoozed_until)) + " · " : ""}
+          {meta.join(" · ")}
+        </span>
       </button>
     </li>
   );

@@ -1,4 +1,5 @@
 import { useConsole } from "../hooks";
+import { t } from "../strings";
 import { Composer } from "./Composer";
 import { ConversationHeader } from "./ConversationHeader";
 import { MessageLog } from "./MessageLog";
@@ -12,18 +13,18 @@ export function ConversationView() {
   if (selectedId === null) {
     return (
       <section class="conversation placeholder">
-        <p class="muted">Select a conversation to read and reply.</p>
+        <p class="muted">{t.conversation.placeholder}</p>
       </section>
     );
   }
   return (
     <section class="conversation" aria-label="Conversation">
       {conversation !== undefined && <ConversationHeader conversation={conversation} />}
-      <MessageLog thread={thread} />
+      <MessageLog thread={thread} conversation={conversation} />
       <p class="typing" aria-live="polite">
-        {typing === undefined ? "" : `${typing.name} is typing…`}
+        {typing === undefined ? "" : t.conversation.typing(typing.name)}
       </p>
-      <Composer conversationId={selectedId} key={selectedId} />
+      {conversation !== undefined && <Composer conversation={conversation} key={selectedId} />}
     </section>
   );
 }

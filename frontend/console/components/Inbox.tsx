@@ -1,27 +1,19 @@
-import { useMemo } from "preact/hooks";
 import { useConsole } from "../hooks";
-import { inbox } from "../state";
-import { ConversationItem } from "./ConversationItem";
+import { t } from "../strings";
+import { ConversationList } from "./ConversationList";
+import { InboxViews } from "./InboxViews";
 import { SetupChecklist } from "./SetupChecklist";
 
+/** The left column: first steps, the view chooser and the conversations of the view. */
 export function Inbox() {
-  const conversations = useConsole((s) => s.conversations);
-  const selectedId = useConsole((s) => s.selectedId);
-  const items = useMemo(() => inbox(conversations, selectedId), [conversations, selectedId]);
+  const status = useConsole((s) => s.inbox.view.status);
   return (
     <div class="inbox">
       <SetupChecklist />
-      <nav aria-labelledby="inbox-title">
-        <h2 id="inbox-title">Open conversations</h2>
-        {items.length === 0 ? (
-          <p class="empty">No open conversations. New chats appear here as they start.</p>
-        ) : (
-          <ul aria-label="Conversations">
-            {items.map((c) => (
-              <ConversationItem key={c.id} conversation={c} selected={c.id === selectedId} />
-            ))}
-          </ul>
-        )}
+      <InboxViews />
+      <nav class="inbox-list" aria-labelledby="inbox-title">
+        <h2 id="inbox-title">{t.inbox.heading(status)}</h2>
+        <ConversationList />
       </nav>
     </div>
   );

@@ -3,13 +3,16 @@ import type { PendingMessage } from "../../shared/thread";
 import { formatBytes, formatTime } from "../format";
 import { Attachments } from "./Attachments";
 import { MessageText } from "./MessageText";
+import { t } from "../strings";
 
 /** Same element shape and attributes as the widget's messages (tests rely on them). */
-export function MessageItem({ message: m }: { message: Message }) {
+export function MessageItem({ message: m, seen = false }: { message: Message; seen?: boolean }) {
   if (m.author.type === "system") {
+    const action = typeof m.system?.["action"] === "string" ? m.system["action"] : undefined;
     return (
-      <div class="fd-message system" data-seq={m.seq} data-author-type="system">
+      <div class="fd-message system" data-seq={m.seq} data-author-type="system" data-action={action}>
         <span class="body">{m.body}</span>
+        <time dateTime={m.created_at}>{formatTime(m.created_at)}</time>
       </div>
     );
   }
@@ -32,6 +35,7 @@ export function MessageItem({ message: m }: { message: Message }) {
         </div>
       )}
       <Attachments files={files} />
+      {seen && <span class="seen">{t.conversation.seen}</span>}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { ConnectionState } from "../../shared/client";
 import { useConsole, useSession } from "../hooks";
-import { isAdmin } from "../state";
+import { AgentTools } from "./AgentTools";
+import { ContextNavLinks } from "./context/ContextNavLinks";
 
 const CONNECTION_LABELS: Record<ConnectionState, string> = {
   connecting: "Connecting…",
@@ -34,17 +35,18 @@ export function TopBar() {
         >
           Inbox
         </a>
-        {isAdmin(me) && (
-          <a
-            href="/console/settings"
-            aria-current={page === "settings" ? "page" : undefined}
-            onClick={(e) => inApp(e, () => void session.openSettings())}
-          >
-            Settings
-          </a>
-        )}
+        <ContextNavLinks />
+        {/* Everyone has settings: their own canned responses and API tokens. */}
+        <a
+          href="/console/settings"
+          aria-current={page === "settings" ? "page" : undefined}
+          onClick={(e) => inApp(e, () => void session.openSettings())}
+        >
+          Settings
+        </a>
       </nav>
       <span class="spacer" />
+      <AgentTools />
       <span class="connection" data-state={connection}>
         {CONNECTION_LABELS[connection]}
       </span>

@@ -1,27 +1,67 @@
 import { useState } from "preact/hooks";
-import { useConsole } from "../../hooks";
+import type { Me } from "../../api";
+import { useConsole, useSession } from "../../hooks";
 import { isAdmin } from "../../state";
+import { t } from "../../strings";
+import { AgentsSection } from "../admin/AgentsSection";
+import { CannedSection } from "../admin/CannedSection";
+import { RoutingSection } from "../admin/RoutingSection";
+import { TeamsSection } from "../admin/TeamsSection";
+import { TokensSection } from "../admin/TokensSection";
 import { WebsiteSettings } from "./WebsiteSettings";
 
-/** /console/settings: each website's widget, for owners and admins. */
+/** What each role may change here (docs/permissions.md); the server checks it anyway. */
+export function settingsSections(me: Me | null): string[] {
+  const own = ["canned", "tokens"];
+  return isAdmin(me) ? ["websites", "agents", "teams", "routing", ...own] : own;
+}
+
+/** /console/settings[/{section}]: websites, agents, teams, routing, canned responses, tokens. */
 export function SettingsPage() {
+  const session = useSession();
   const me = useConsole((s) => s.me);
+  const wanted = useConsole((s) => s.settingsSection);
+  const sections = settingsSections(me);
+  const section = wanted !== null && sections.includes(wanted) ? wanted : sections[0]!;
+  return (
+    <main class="settings-page">
+      <nav class="settings-nav" aria-label={t.settings.nav}>
+        {sections.map((s) => (
+          <a
+            key={s}
+            href={`/console/settings/${s}`}
+            aria-current={s === section ? "page" : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              void session.openSettings({ section: s });
+            }}
+          >
+            {t.settings.sections[s]}
+          </a>
+        ))}
+      </nav>
+      {!isAdmin(me) && (
+        <p class="muted settings-note" role="note">
+          {t.settings.notAdmin}
+        </p>
+      )}
+      {section === "websites" && <WebsitesSection />}
+      {section === "agents" && <AgentsSection />}
+      {section === "teams" && <TeamsSection />}
+      {section === "routing" && <RoutingSection />}
+      {section === "canned" && <CannedSection />}
+      {section === "tokens" && <TokensSection />}
+    </main>
+  );
+}
+
+/** Each website's widget, for owners and admins. */
+function WebsitesSection() {
   const websites = useConsole((s) => s.websites);
   const [chosen, setChosen] = useState<string | null>(null);
-
-  if (!isAdmin(me)) {
-    return (
-      <main class="settings-page">
-        <div class="card empty-state" role="alert">
-          <h2>You don't have permission to change settings</h2>
-          <p class="muted">Only owners and admins can change the widget. Ask one of them for access.</p>
-        </div>
-      </main>
-    );
-  }
   const website = websites.find((w) => w.id === chosen) ?? websites[0];
   return (
-    <main class="settings-page" aria-labelledby="settings-title">
+    <div aria-labelledby="settings-title">
       <header class="settings-header">
         <div>
           <h2 id="settings-title">Widget settings</h2>
@@ -45,6 +85,6 @@ export function SettingsPage() {
       ) : (
         <WebsiteSettings key={website.id} website={website} />
       )}
-    </main>
+    </div>
   );
 }
