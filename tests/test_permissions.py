@@ -119,6 +119,36 @@ async def test_the_socket_keeps_other_teams_chats_from_an_agent(server: Server, 
     await asyncio.gather(sam.close(), sue.close())
 
 
+async def test_an_agents_socket_follows_a_change_of_their_teams_at_once(server: Server, cast: Cast) -> None:
+    """Joining or leaving a team closes the agent's open sockets with 4009; the socket the
+    client reconnects with sees exactly the new teams' chats."""
+    from websockets.exceptions import ConnectionClosed
+
+    async def pat_hears_a_pricing_chat() -> bool:
+        pat, _ = await agent(server, session_cookie(server, cast.emails["support"], PASSWORD))
+        _, chat = start_chat(server, "/pricing", "Do you invoice yearly?")
+        heard = {f.get("conversation_id") for f in await pat.quiet(0.6)}
+        await pat.close()
+        return chat in heard
+
+    async def change_sales(member_ids: list[str]) -> int:
+        """Returns the close code of Pat's socket that was open meanwhile."""
+        pat, _ = await agent(server, session_cookie(server, cast.emails["support"], PASSWORD))
+        with server.login(cast.emails["admin"], PASSWORD) as admin:
+            admin.patch(f"/api/v1/teams/{cast.sales_team}", json={"member_ids": member_ids}).raise_for_status()
+        with pytest.raises(ConnectionClosed):
+            await pat.quiet(2)
+            await pat.recv(3)
+        assert pat.ws.close_code is not None
+        return pat.ws.close_code
+
+    assert not await pat_hears_a_pricing_chat()
+    assert await change_sales([cast.ids["sales"], cast.ids["support"]]) == 4009
+    assert await pat_hears_a_pricing_chat()
+    assert await change_sales([cast.ids["sales"]]) == 4009
+    assert not await pat_hears_a_pricing_chat()
+
+
 async def test_a_supervisor_whispers_and_takes_over_without_the_visitor_seeing_the_whisper(
     server: Server, cast: Cast
 ) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from frontdesk.actors import AgentActor
 from frontdesk.agents.models import Agent, Role, Status
+from frontdesk.agents.scope import scope_changed
 from frontdesk.clock import utcnow
 from frontdesk.context import Context
 from frontdesk.conversations.models import Conversation
@@ -145,6 +146,8 @@ async def update_agent(ctx: Context, actor: AgentActor, agent_id: str, changes: 
         await session.flush()
         routed = await fill_seats(session, agent.workspace_id, [*await teams_of(session, agent.id), None], "Assigned")
     await announce(ctx, agent.workspace_id, routed)
+    if changes.role is not _UNSET or changes.all_teams is not _UNSET or changes.active is not _UNSET:
+        await scope_changed(ctx, [agent.id])
     return agent
 
 

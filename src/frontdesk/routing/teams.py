@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import AgentActor
 from frontdesk.agents.models import Agent
+from frontdesk.agents.scope import scope_changed
 from frontdesk.context import Context
 from frontdesk.errors import Invalid, NotFound
 from frontdesk.routing.hours import check_hours
@@ -35,6 +36,7 @@ class TeamSpec:
 async def save_team(ctx: Context, actor: AgentActor, spec: TeamSpec, team_id: str | None = None) -> Team:
     """Create a team (``team_id`` None) or change one; members are replaced as a whole."""
     require_admin(actor, "manage teams")
+    moved: set[str] = set()  # agents who joined or left: what they may see changed
     async with ctx.db.transaction() as session:
         team = Team(workspace_id=actor.workspace_id) if team_id is None else await _team(session, actor, team_id)
         if team_id is None:
@@ -44,7 +46,8 @@ async def save_team(ctx: Context, actor: AgentActor, spec: TeamSpec, team_id: st
         _apply(team, spec)
         await session.flush()
         if spec.member_ids is not UNCHANGED:
-            await _set_members(session, actor, team, spec.member_ids)
+            moved = await _set_members(session, actor, team, spec.member_ids)
+    await scope_changed(ctx, moved)
     return team
 
 
@@ -70,7 +73,8 @@ def _apply(team: Team, spec: TeamSpec) -> None:
         team.reassign_after_seconds = seconds
 
 
-async def _set_members(session: AsyncSession, actor: AgentActor, team: Team, member_ids: list[str]) -> None:
+async def _set_members(session: AsyncSession, actor: AgentActor, team: Team, member_ids: list[str]) -> set[str]:
+    """Replace the members; the agents who joined or left."""
     found = set(
         await session.scalars(
             select(Agent.id).where(Agent.id.in_(member_ids), Agent.workspace_id == actor.workspace_id)
@@ -78,14 +82,19 @@ async def _set_members(session: AsyncSession, actor: AgentActor, team: Team, mem
     )
     if missing := [m for m in member_ids if m not in found]:
         raise NotFound(f"no agent {missing[0]} in this workspace", field="member_ids")
+    before = set(await session.scalars(select(TeamMember.agent_id).where(TeamMember.team_id == team.id)))
     await session.execute(delete(TeamMember).where(TeamMember.team_id == team.id))
     session.add_all(TeamMember(team_id=team.id, agent_id=agent_id) for agent_id in dict.fromkeys(member_ids))
+    return before ^ set(member_ids)
 
 
 async def delete_team(ctx: Context, actor: AgentActor, team_id: str) -> None:
     require_admin(actor, "manage teams")
     async with ctx.db.transaction() as session:
-        await session.delete(await _team(session, actor, team_id))
+        team = await _team(session, actor, team_id)
+        members = set(await session.scalars(select(TeamMember.agent_id).where(TeamMember.team_id == team.id)))
+        await session.delete(team)
+    await scope_changed(ctx, members)
 
 
 async def _team(session: AsyncSession, actor: AgentActor, team_id: str) -> Team:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from frontdesk.actors import Actor, AgentActor, VisitorActor
+from frontdesk.agents.scope import SCOPE_CHANGED
 from frontdesk.context import Context
 from frontdesk.conversations.events import message_frame
 from frontdesk.conversations.queries import conversation_for, visitor_conversations
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 # from the database (after a 4008 close) is cheaper than buffering more in memory.
 QUEUE_FRAMES = 256
 CLOSE_TOO_SLOW = 4008
+CLOSE_SCOPE_CHANGED = 4009
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,9 @@ class Connection:
 
     # Producers (called on the event loop, never block) --------------------------------
     def on_bus(self, message: BusMessage) -> None:
+        if message.event == SCOPE_CHANGED:
+            self._close_soon(CLOSE_SCOPE_CHANGED, "your access changed; reconnect")
+            return
         if isinstance(self.actor, AgentActor) and not self.actor.may_see(message.team_id, message.assignee_id):
             return  # another team's chat
         if self._queue.full() and message.droppable:
@@ -89,10 +94,15 @@ class Connection:
         try:
             self._queue.put_nowait(item)
         except asyncio.QueueFull:
-            self._closing = True
-            task = asyncio.create_task(self._close(CLOSE_TOO_SLOW, "too slow; reconnect and resume"))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._close_soon(CLOSE_TOO_SLOW, "too slow; reconnect and resume")
+
+    def _close_soon(self, code: int, reason: str) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        task = asyncio.create_task(self._close(code, reason))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # The writer --------------------------------------------------------------------
     async def run(self) -> None:
