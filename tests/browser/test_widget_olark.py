@@ -3,6 +3,8 @@ forms' queues, configure before and after load, extend, events, and malformed ca
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -119,7 +121,11 @@ def test_olark_new_embed_queue_configure_events_and_calls(browser: Browser, site
     expect(messages(page, "!pricing")).to_have_count(1)
 
     contact_id = agent.http.get(f"/api/v1/conversations/{conversation}").json()["contact"]["id"]
-    contact = agent.http.get(f"/api/v1/contacts/{contact_id}").json()
+    # The identify calls are sent in the background; wait (bounded) for the last one.
+    deadline = time.monotonic() + 10
+    while (contact := agent.http.get(f"/api/v1/contacts/{contact_id}").json())["phone"] is None:
+        assert time.monotonic() < deadline, "the phone number never reached the contact"
+        time.sleep(0.1)
     assert contact["email"] == "lin@example.com"
     assert contact["phone"] == "+44 20 7946 0000"
     assert contact["custom_attributes"]["operator_group"] == "sales"
