@@ -18,6 +18,7 @@ from frontdesk.context import Context
 from frontdesk.conversations.models import Conversation
 from frontdesk.conversations.update import ConversationChanges, update_conversation
 from frontdesk.messages.models import Message
+from frontdesk.routing.announce import queues_announced
 from frontdesk.routing.availability import AgentChanges, set_status, update_agent
 from frontdesk.routing.teams import RuleSpec, TeamSpec, save_rule, save_team
 from frontdesk.routing.watchdog import reassign_silent
@@ -109,6 +110,7 @@ async def test_two_hundred_chats_at_once_never_exceed_capacity_and_queue_in_orde
         )
     try:
         sent = await asyncio.gather(*(say(ctx if i % 2 else node_b, v, f"chat {i}") for i, v in enumerate(visitors)))
+        await asyncio.gather(queues_announced(ctx), queues_announced(node_b))
     finally:
         await node_b.db.dispose()
     chats = await chats_of(ctx, [m.conversation_id for m in sent])
@@ -138,6 +140,7 @@ async def test_two_hundred_chats_at_once_never_exceed_capacity_and_queue_in_orde
     for chat in busy:
         holder = next(a for a in agents if a.agent_id == chat.assignee_id)
         await update_conversation(ctx, holder, chat.id, ConversationChanges(status="resolved"))
+    await queues_announced(ctx)
     now = await chats_of(ctx, [c.id for c in queued])
     assert [c.assignee_id is not None for c in now[:5]] == [True, True, True, True, False]
     assert last_position(queued[4].contact_id) == 1

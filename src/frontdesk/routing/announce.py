@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from weakref import WeakKeyDictionary
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,11 +31,59 @@ DEFAULT_HANDLE_SECONDS = 300
 HANDLE_SAMPLE = 50  # recent chats to average: follows a team's pace without jumping around
 
 
+log = logging.getLogger(__name__)
+
+# A queue's positions are recomputed for the whole team when it moves; a burst of N new
+# chats meant N recomputations of N positions (a 1,000-chat burst: half a million
+# events). Moves within this window share one recomputation, still well under a second.
+QUEUE_COALESCE_S = 0.1
+
+
 async def announce(ctx: Context, workspace_id: str, routed: Routed) -> None:
-    """After commit: what changed, then every moved queue's new positions."""
+    """After commit: what changed, then (shortly) every moved queue's new positions."""
     await ctx.publish(routed.events)
     if routed.queues:
-        await ctx.publish(await queue_events(ctx.db, workspace_id, routed.queues))
+        _coalescer(ctx).moved(workspace_id, routed.queues)
+
+
+class _QueueCoalescer:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.dirty: dict[str, set[str | None]] = {}
+        self.task: asyncio.Task[None] | None = None
+
+    def moved(self, workspace_id: str, teams: set[str | None]) -> None:
+        self.dirty.setdefault(workspace_id, set()).update(teams)
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        while self.dirty:  # moves made while announcing get the next round
+            await asyncio.sleep(QUEUE_COALESCE_S)
+            dirty, self.dirty = self.dirty, {}
+            for workspace_id, teams in dirty.items():
+                try:
+                    await self.ctx.publish(await queue_events(self.ctx.db, workspace_id, teams))
+                except Exception:
+                    log.exception("could not announce queue positions")
+
+
+_coalescers: WeakKeyDictionary[Database, _QueueCoalescer] = WeakKeyDictionary()
+
+
+def _coalescer(ctx: Context) -> _QueueCoalescer:
+    # One per running app (tests run several in one process, each with its database).
+    found = _coalescers.get(ctx.db)
+    if found is None:
+        found = _coalescers[ctx.db] = _QueueCoalescer(ctx)
+    return found
+
+
+async def queues_announced(ctx: Context) -> None:
+    """Wait until the queue moves made so far have been announced."""
+    found = _coalescers.get(ctx.db)
+    if found is not None and found.task is not None:
+        await asyncio.shield(found.task)
 
 
 async def assignment_events(session: AsyncSession, assigned: list[Assigned], reason: str) -> list[Event]:
