@@ -9,12 +9,14 @@ import asyncio
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+SESSION_ATTEMPTS = 3
 OPEN_TIMEOUT_S = 60  # 10,000 handshakes queue up behind each other on a busy server
 
 
@@ -40,10 +42,20 @@ async def visitor_tokens(target: Target, count: int, concurrency: int, deadline:
 
         async def one() -> None:
             async with gate:
-                if time.monotonic() < deadline:
-                    response = await http.post(target.session_url, json={"website_key": target.widget_key})
+                # A kept-alive connection the server closed just as it was reused fails
+                # with a transport error: a browser retries such a request, so we do too.
+                for attempt in range(SESSION_ATTEMPTS):
+                    if time.monotonic() >= deadline:
+                        return
+                    try:
+                        response = await http.post(target.session_url, json={"website_key": target.widget_key})
+                    except httpx.TransportError:
+                        if attempt == SESSION_ATTEMPTS - 1:
+                            raise
+                        continue
                     response.raise_for_status()
                     tokens.append(response.json()["token"])
+                    return
 
         await asyncio.gather(*(one() for _ in range(count)))
     return tokens
@@ -111,22 +123,39 @@ async def visitors(
     return opened, errors
 
 
-async def agent_deliveries(target: Target, stop: asyncio.Event, ready: asyncio.Event) -> dict[str, float]:
-    """Watch one agent socket: every ``message.created`` with a ``client_ref`` -> when it arrived."""
-    ws = await open_socket(target.agent_ws, {"cursors": {}}, target.agent_headers)
-    ready.set()
+async def agent_deliveries(target: Target, stop: asyncio.Event, ready: asyncio.Event) -> dict[str, Any]:
+    """Watch one agent socket: every ``message.created`` with a ``client_ref`` -> when it
+    arrived. Like the console, when the server closes the socket (4008: the agent fell
+    too far behind) it reconnects and resumes from the last ``seq`` of each chat; the
+    closes are reported, and a message counts as delivered when it finally arrived."""
     seen: dict[str, float] = {}
+    cursors: dict[str, int] = {}
+    closes: list[str] = []
 
-    async def read() -> None:
-        async for text in ws:
-            if "message.created" in text:
-                frame = orjson.loads(text)
-                if frame.get("event") == "message.created":
-                    ref = frame["data"]["message"].get("client_ref")
-                    if ref:
-                        seen.setdefault(ref, time.monotonic())
+    async def watch() -> None:
+        while True:
+            ws = await open_socket(target.agent_ws, {"cursors": cursors}, target.agent_headers)
+            ready.set()
+            try:
+                async for text in ws:
+                    if "message.created" in text:
+                        _record(orjson.loads(text), seen, cursors)
+            except ConnectionClosed:
+                pass
+            closes.append(f"{ws.close_code} {ws.close_reason}")
 
-    reader = asyncio.create_task(read())
+    watching = asyncio.create_task(watch())
     await stop.wait()
-    reader.cancel()
-    return seen
+    watching.cancel()
+    return {"seen": seen, "closes": closes}
+
+
+def _record(frame: dict[str, Any], seen: dict[str, float], cursors: dict[str, int]) -> None:
+    if frame.get("event") != "message.created":
+        return
+    conversation_id, seq = frame.get("conversation_id"), frame.get("seq")
+    if conversation_id and seq:
+        cursors[conversation_id] = max(cursors.get(conversation_id, 0), seq)
+    ref = frame["data"]["message"].get("client_ref")
+    if ref:
+        seen.setdefault(ref, time.monotonic())

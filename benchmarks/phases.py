@@ -148,7 +148,7 @@ def loaded(phase: str, target: Target, sizes: Sizes, server_pids: list[int]) -> 
             sent.update(part)
         time.sleep(1)  # the last deliveries may trail the last acks
         run.link.stop.set()
-        delivered: dict[str, float] = run.collect("result", 1)[0]
+        watched: dict[str, Any] = run.collect("result", 1)[0]
     finally:
         run.end()
     figures = {
@@ -156,7 +156,9 @@ def loaded(phase: str, target: Target, sizes: Sizes, server_pids: list[int]) -> 
         "setup_errors": _merged(r["errors"] for r in ready),
         "seconds": seconds,
         "cpu": procstat.cpu_use(cpu0, cpu1),
+        "agent_socket_closed": watched["closes"],  # then reconnected and resumed
     }
+    delivered: dict[str, float] = watched["seen"]
     if phase == "throughput":
         return figures | _throughput(sent, delivered, start, start + seconds)
     return figures | _latency(sent, delivered, start, start + seconds)

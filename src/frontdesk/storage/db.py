@@ -64,7 +64,10 @@ class Database:
 
 def _sqlite_engine(url: str, *, writer: bool, echo: bool) -> AsyncEngine:
     pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30} if writer else {}
-    engine = create_async_engine(url, echo=echo, **pool)
+    # The writer's connection is also used on the event loop's thread by quick writes
+    # (storage/quick.py), while checked out of the pool, never by two threads at once.
+    connect_args = {"check_same_thread": False} if writer else {}
+    engine = create_async_engine(url, echo=echo, connect_args=connect_args, **pool)
     begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
 
     @event.listens_for(engine.sync_engine, "connect")

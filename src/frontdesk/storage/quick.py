@@ -6,9 +6,9 @@ to aiosqlite's thread and back (docs/benchmarks.md has the profile). The hottest
 a message in an ongoing conversation, does not need either: ``QuickWrites.run`` takes
 a plain function of an ``Exec`` and
 
-- on SQLite, runs it in the writer connection's own thread with the other quick writes
-  that arrived meanwhile, each in a SAVEPOINT, under one ``BEGIN IMMEDIATE`` ... ``COMMIT``:
-  one thread hop and one fsync for the batch;
+- on SQLite, runs it with the other quick writes that arrived meanwhile, each in a
+  SAVEPOINT, under one ``BEGIN IMMEDIATE`` ... ``COMMIT``: one fsync for the batch. The
+  batch runs on the event loop's own thread, not aiosqlite's (see ``_sqlite_batch``);
 - on PostgreSQL, likewise in one transaction, without savepoints (each would cost two
   round trips): when one write fails, the batch is rolled back and each runs alone.
 
@@ -28,7 +28,7 @@ import asyncio
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, TextClause, bindparam, text
 from sqlalchemy.engine import Dialect
@@ -42,6 +42,11 @@ T = TypeVar("T")
 # A batch waits for nothing: it takes what queued while the previous one committed. The
 # cap bounds how long the first caller of a batch waits for the others' statements.
 MAX_BATCH = 64
+# Batches in flight at once. SQLite has one writer, so one. On PostgreSQL a batch spends
+# most of its time waiting for round trips (one per statement), not on the CPU: one
+# batch at a time stored 785 msg/s with the server at 0.72 cores (docs/benchmarks.md).
+# Rows are locked per conversation, so batches of different chats run side by side.
+POSTGRES_BATCHES = 4
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,8 @@ class QuickWrites:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._pending: list[tuple[Callable[[Exec], Any], asyncio.Future[Any]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._flushers: set[asyncio.Task[None]] = set()
+        self._max_flushers = 1 if db.is_sqlite else POSTGRES_BATCHES
         self._sqlite_exec = _SqliteExec(db.engine.dialect) if db.is_sqlite else None
         self._texts: dict[str, TextClause] = {}
         self.commits = 0  # transactions committed: under load, fewer than the writes
@@ -76,8 +82,12 @@ class QuickWrites:
     async def run(self, fn: Callable[[Exec], T | None]) -> T | None:
         future: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
         self._pending.append((fn, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush())
+        # done(), not membership alone: a flusher that has just ended is discarded only
+        # by a callback on the loop's next turn, and it would take this write no more.
+        if sum(not f.done() for f in self._flushers) < self._max_flushers:
+            flusher = asyncio.create_task(self._flush())
+            self._flushers.add(flusher)
+            flusher.add_done_callback(self._flushers.discard)
         return await future
 
     async def _flush(self) -> None:
@@ -129,18 +139,18 @@ class QuickWrites:
 
     # SQLite ------------------------------------------------------------------------
     async def _sqlite_batch(self, fns: list[Callable[[Exec], Any]]) -> list[tuple[bool, Any]]:
-        # The writer pool's one connection: quick writes queue behind ORM transactions and
-        # the other way round, so SQLite still sees one writer at a time.
+        """The batch runs right here, blocking the event loop while SQLite works (a few ms
+        for a full batch). In aiosqlite's thread it was slower: the batch's Python code
+        and the loop's took turns at the GIL, each thread under half a core busy, 21 ms
+        per batch of 50; inline, the same load stored 40% more messages per second
+        (docs/benchmarks.md). The writer pool's one connection is checked out meanwhile,
+        so aiosqlite's thread has nothing queued on it, and ORM transactions queue behind
+        the batch, so SQLite still sees one writer at a time."""
         async with self.db.engine.connect() as conn:
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection  # aiosqlite.Connection
-            assert self._sqlite_exec is not None
-            # aiosqlite runs every call on the connection's own thread; _execute is how
-            # it queues one (its public methods are single statements).
-            outcomes = cast(
-                list[tuple[bool, Any]],
-                await driver._execute(_in_sqlite_thread, driver._conn, self._sqlite_exec, fns),  # type: ignore[union-attr]
-            )
+            assert self._sqlite_exec is not None and driver is not None
+            outcomes = _run_batch(driver._conn, self._sqlite_exec, fns)
         self.commits += 1
         return outcomes
 
@@ -172,10 +182,10 @@ class _SqliteExec:
         return self._processors[key]
 
 
-def _in_sqlite_thread(
+def _run_batch(
     conn: sqlite3.Connection, execute: _SqliteExec, fns: list[Callable[[Exec], Any]]
 ) -> list[tuple[bool, Any]]:
-    """In the connection's thread: every function in its own savepoint, one commit."""
+    """Every function in its own savepoint, one commit."""
     execute.conn = conn
     outcomes: list[tuple[bool, Any]] = []
     conn.execute("BEGIN IMMEDIATE")
