@@ -3,8 +3,9 @@
 The workspace, its owner, agents and teams are made through the app's own actions (so
 logins work as they do for anyone); the bulk - contacts, conversations, labels and
 messages - is inserted directly, in batches: SQLAlchemy Core ``executemany`` on SQLite,
-``COPY`` on PostgreSQL. The search index is filled as the app fills it: on SQLite the
-FTS5 triggers of migration 0004 fire for every message inserted; on PostgreSQL the GIN
+``COPY`` on PostgreSQL. The search index is filled as the app fills it: on SQLite a
+trigger queues every message inserted and ``index_pending`` indexes them in bulk, as the
+server's indexer does (search/index.py); on PostgreSQL the GIN
 index is dropped during the COPY and then re-created from its own definition (read from
 ``pg_indexes``), which builds the same index far faster than 1M single inserts.
 """
@@ -28,7 +29,9 @@ from frontdesk.agents.queries import actor_for
 from frontdesk.app import make_context
 from frontdesk.bootstrap import ensure_first_workspace
 from frontdesk.routing.teams import TeamSpec, save_team
+from frontdesk.search.index import index_pending
 from frontdesk.settings import Settings
+from frontdesk.storage.db import Database
 from frontdesk.storage.migrate import upgrade
 from frontdesk.storage.models import Contact, Conversation, ConversationLabel, Message, Team
 from frontdesk.workspaces.queries import websites_of
@@ -102,6 +105,18 @@ def load_sqlite(path: Path, data: Generated, progress: Progress) -> None:
                 progress(f"{name}: {len(rows):,} rows in {time.monotonic() - began:.1f} s")
     finally:
         engine.dispose()
+    began = time.monotonic()
+    indexed = asyncio.run(_index(f"sqlite+aiosqlite:///{path}"))
+    progress(f"search index: {indexed:,} messages in {time.monotonic() - began:.1f} s")
+
+
+async def _index(url: str) -> int:
+    """What the server's indexer would do: the trigger queued every message."""
+    db = Database(url)
+    try:
+        return await index_pending(db)
+    finally:
+        await db.dispose()
 
 
 def load_postgres(dsn: str, data: Generated, progress: Progress) -> None:

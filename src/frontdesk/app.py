@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await ctx.bus.start()
         await ctx.presence.start()
         loops = background_loops(ctx) if settings.run_worker else []
+        if ctx.db.is_sqlite:  # each node indexes what it stored (search/index.py)
+            loops.append(asyncio.create_task(ctx.search_index.run_forever(), name="search-indexer"))
         try:
             yield
         finally:

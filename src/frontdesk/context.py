@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from frontdesk.contacts.tokens import VisitorTokens
-from frontdesk.events import DROPPABLE, Event
+from frontdesk.events import DROPPABLE, Event, EventName
 from frontdesk.mail.sender import MailSender, MemorySender
 from frontdesk.realtime.bus import Bus, BusMessage
 from frontdesk.realtime.presence import Presence
+from frontdesk.search.index import SearchIndexer
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 from frontdesk.storage.quick import QuickWrites
@@ -26,14 +27,19 @@ class Context:
     mail: MailSender = field(default_factory=MemorySender)
     # The hot path's writes: hand-written statements, group-committed on SQLite.
     quick: QuickWrites = field(init=False)
+    # SQLite's search index, filled in bulk a moment after messages are stored.
+    search_index: SearchIndexer = field(init=False)
 
     def __post_init__(self) -> None:
         self.quick = QuickWrites(self.db)
+        self.search_index = SearchIndexer(self.db)
 
     async def publish(self, events: Iterable[Event]) -> None:
         """Send events to their topics. Call only after the transaction that produced
         them has committed: a subscriber may read the database as soon as it hears."""
         for event in events:
+            if event.name is EventName.MESSAGE_CREATED:
+                self.search_index.wake()
             message = BusMessage(
                 frame=event.frame(),
                 event=event.name.value,

@@ -46,6 +46,7 @@ from frontdesk.conversations.models import Conversation
 from frontdesk.conversations.queries import labelled, visible_to
 from frontdesk.errors import Invalid
 from frontdesk.messages.models import Message
+from frontdesk.search.index import index_pending
 from frontdesk.storage.db import Database
 
 MAX_TERMS = 10
@@ -189,6 +190,7 @@ async def _search_postgres(session: AsyncSession, actor: AgentActor, flt: Search
 
 async def search_messages(db: Database, actor: AgentActor, flt: SearchFilter) -> list[Hit]:
     words = terms(flt.q)
+    await index_pending(db)  # SQLite: what was stored a moment ago is found too
     async with db.reader() as session:
         if db.is_sqlite:
             return [(m, c) for m, c in await session.execute(_sqlite_query(actor, flt, words))]

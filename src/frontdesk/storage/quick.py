@@ -8,7 +8,7 @@ a plain function of an ``Exec`` and
 
 - on SQLite, runs it with the other quick writes that arrived meanwhile, each in a
   SAVEPOINT, under one ``BEGIN IMMEDIATE`` ... ``COMMIT``: one fsync for the batch. The
-  batch runs on the event loop's own thread, not aiosqlite's (see ``_sqlite_batch``);
+  statements run on the event loop's own thread, not aiosqlite's (see ``_sqlite_batch``);
 - on PostgreSQL, likewise in one transaction, without savepoints (each would cost two
   round trips): when one write fails, the batch is rolled back and each runs alone.
 
@@ -139,8 +139,9 @@ class QuickWrites:
 
     # SQLite ------------------------------------------------------------------------
     async def _sqlite_batch(self, fns: list[Callable[[Exec], Any]]) -> list[tuple[bool, Any]]:
-        """The batch runs right here, blocking the event loop while SQLite works (a few ms
-        for a full batch). In aiosqlite's thread it was slower: the batch's Python code
+        """The batch's statements run right here, blocking the event loop while SQLite
+        works (a few ms for a full batch); only the COMMIT, which mostly waits for the
+        disk, goes to a thread. All of it in aiosqlite's thread was slower: the batch's Python code
         and the loop's took turns at the GIL, each thread under half a core busy, 21 ms
         per batch of 50; inline, the same load stored 40% more messages per second
         (docs/benchmarks.md). The writer pool's one connection is checked out meanwhile,
@@ -150,7 +151,16 @@ class QuickWrites:
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection  # aiosqlite.Connection
             assert self._sqlite_exec is not None and driver is not None
-            outcomes = _run_batch(driver._conn, self._sqlite_exec, fns)
+            sqlite = driver._conn
+            outcomes = _run_batch(sqlite, self._sqlite_exec, fns)
+            # The COMMIT waits for the disk (fsync) with the GIL released: that wait is
+            # spent in a thread, so the loop serves sockets meanwhile.
+            try:
+                await asyncio.to_thread(sqlite.execute, "COMMIT")
+            except Exception:  # not on cancellation: the thread may still be committing
+                if sqlite.in_transaction:
+                    sqlite.execute("ROLLBACK")
+                raise
         self.commits += 1
         return outcomes
 
@@ -185,7 +195,7 @@ class _SqliteExec:
 def _run_batch(
     conn: sqlite3.Connection, execute: _SqliteExec, fns: list[Callable[[Exec], Any]]
 ) -> list[tuple[bool, Any]]:
-    """Every function in its own savepoint, one commit."""
+    """Every function in its own savepoint; the caller commits."""
     execute.conn = conn
     outcomes: list[tuple[bool, Any]] = []
     conn.execute("BEGIN IMMEDIATE")
@@ -204,7 +214,6 @@ def _run_batch(
                 continue
             conn.execute("RELEASE quick")
             outcomes.append((True, value))
-        conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -16,8 +16,10 @@ target_metadata = Base.metadata
 
 
 def _include(obj: object, name: str | None, kind: str, reflected: bool, compare_to: object) -> bool:
-    """The search indexes live beside the models (migrations 0004 and 0007), not in them."""
-    return not (name or "").startswith(("messages_fts", "ix_messages_body_fts", "ix_messages_search_"))
+    """The search indexes live beside the models (migrations 0004, 0007, 0008), not in them."""
+    return not (name or "").startswith(
+        ("messages_fts", "ix_messages_body_fts", "ix_messages_search_", "search_pending")
+    )
 
 
 def _run(connection: Connection) -> None:
