@@ -152,12 +152,14 @@ class QuickWrites:
             driver = raw.driver_connection  # aiosqlite.Connection
             assert self._sqlite_exec is not None and driver is not None
             sqlite = driver._conn
-            outcomes = _run_batch(sqlite, self._sqlite_exec, fns)
-            # The COMMIT waits for the disk (fsync) with the GIL released: that wait is
-            # spent in a thread, so the loop serves sockets meanwhile.
+            # BEGIN may wait for another process's writer (busy_timeout), COMMIT waits
+            # for the disk: both in a thread, so the loop serves sockets meanwhile (and a
+            # second engine on this file in this process can finish its transaction).
+            await asyncio.to_thread(sqlite.execute, "BEGIN IMMEDIATE")
             try:
+                outcomes = _run_batch(sqlite, self._sqlite_exec, fns)
                 await asyncio.to_thread(sqlite.execute, "COMMIT")
-            except Exception:  # not on cancellation: the thread may still be committing
+            except Exception:  # not on cancellation: the thread may still be at work
                 if sqlite.in_transaction:
                     sqlite.execute("ROLLBACK")
                 raise
@@ -195,10 +197,9 @@ class _SqliteExec:
 def _run_batch(
     conn: sqlite3.Connection, execute: _SqliteExec, fns: list[Callable[[Exec], Any]]
 ) -> list[tuple[bool, Any]]:
-    """Every function in its own savepoint; the caller commits."""
+    """Every function in its own savepoint, in the caller's transaction."""
     execute.conn = conn
     outcomes: list[tuple[bool, Any]] = []
-    conn.execute("BEGIN IMMEDIATE")
     try:
         for fn in fns:
             conn.execute("SAVEPOINT quick")
@@ -214,10 +215,6 @@ def _run_batch(
                 continue
             conn.execute("RELEASE quick")
             outcomes.append((True, value))
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     finally:
         execute.conn = None
     return outcomes
