@@ -89,6 +89,20 @@ def verdicts(run: dict[str, Any]) -> list[str]:
     return lines
 
 
+def close_lines(run: dict[str, Any]) -> list[str]:
+    """Times the server closed the agent's socket (it fell behind) and it resumed."""
+    lines = []
+    for s in run["scenarios"]:
+        for phase in ("throughput", "latency"):
+            closes = _get(s, phase, "agent_socket_closed")
+            if closes:
+                lines.append(
+                    f"- {s['name']}, {phase}: the server closed the agent's socket {len(closes)} time(s)"
+                    f" ({', '.join(sorted(set(closes)))}); it reconnected and resumed."
+                )
+    return lines
+
+
 def cpu_lines(run: dict[str, Any]) -> list[str]:
     """Cores used during each measured window: who was busy, so who limited the figure."""
     lines = [
@@ -121,6 +135,7 @@ def rewrite_doc(doc: Path, run: dict[str, Any], table_md: str) -> None:
             "Against the targets:",
             "",
             *verdicts(run),
+            *close_lines(run),
             "",
             "Cores in use during each measured window (1.00 = one core busy; 2 in all):",
             "",
