@@ -47,12 +47,15 @@ export function WebsiteSettings({ website }: { website: Website }) {
   const [error, setError] = useState<FieldError | null>(null);
   const [status, setStatus] = useState<"idle" | "saving" | "saved">("idle");
   const dirty = !sameDraft(draft, saved);
-  const dirtyRef = useRef(dirty);
-  dirtyRef.current = dirty;
+  const base = useRef(saved);
 
   // Someone else saved (website.updated): take their values unless this form has edits.
+  // Judged inside the state update, against the values the form last took: an edit typed
+  // just before this effect ran is already in `d` there, not yet in a rendered `dirty`.
   useEffect(() => {
-    if (!dirtyRef.current) setDraft(saved);
+    const previous = base.current;
+    base.current = saved;
+    setDraft((d) => (sameDraft(d, previous) ? saved : d));
   }, [saved]);
 
   useEffect(() => {
