@@ -3,7 +3,8 @@
 No framework, no database. It speaks the subset of docs/protocol.md the load generator
 uses (``hello`` -> ``welcome`` + ``synced``; ``send`` -> ``ack`` to the sender and a
 ``message.created`` event to every agent socket), so both servers get identical
-traffic. Like uvicorn in Frontdesk it offers permessage-deflate and pings every 20 s.
+traffic. Like Frontdesk by default (FRONTDESK_WS_COMPRESSION) it declines
+permessage-deflate, and it pings every 20 s.
 
 Run: ``python -m benchmarks.raw_relay --port P``.
 """
@@ -53,7 +54,7 @@ async def relay(sender: ServerConnection, frame: dict[str, object]) -> None:
 
 
 async def main(port: int) -> None:
-    async with serve(handle, "127.0.0.1", port, ping_interval=20, ping_timeout=20, backlog=4096):
+    async with serve(handle, "127.0.0.1", port, ping_interval=20, ping_timeout=20, backlog=4096, compression=None):
         print(f"raw relay on ws://127.0.0.1:{port}", flush=True)
         await asyncio.Future()
 
