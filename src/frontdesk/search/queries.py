@@ -55,9 +55,13 @@ MAX_TERMS = 10
 # answers in a millisecond or two); 2,000 fill a page for any word in more than ~1% of
 # messages, the words whose GIN path reads and sorts tens of thousands of rows.
 RECENT_WINDOW = 2_000
-# A word in at least this many of them (0.5%) has thousands of matches in a big
+# A word in at least this many of them (1%) has tens of thousands of matches in a big
 # workspace: walking back in time finds a page sooner than the GIN index reads them all.
-COMMON_IN_WINDOW = 10
+# Below it, the GIN index: two common words together in 0.2-0.9% of the newest messages
+# took 20-80 ms through it, and 30 ms to 1.2 s walking back (matches were sparser further
+# back; measured on the inbox benchmark's workspace, docs/benchmarks.md). At 10 such a
+# pair could take the walk, and did: p95 219 ms.
+COMMON_IN_WINDOW = 20
 
 Hit = tuple[Message, Conversation]
 Hits = Select[Message, Conversation]
