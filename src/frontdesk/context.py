@@ -31,7 +31,7 @@ class Context:
     search_index: SearchIndexer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.quick = QuickWrites(self.db)
+        self.quick = self.db.quick
         self.search_index = SearchIndexer(self.db)
 
     async def publish(self, events: Iterable[Event]) -> None:

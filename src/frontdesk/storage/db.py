@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
@@ -22,6 +23,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+
+if TYPE_CHECKING:
+    from frontdesk.storage.quick import QuickWrites
 
 # A waiting writer gives up after this long. Long enough to ride out a burst (each write
 # transaction takes about a millisecond), short enough that a stuck request fails visibly.
@@ -40,6 +44,15 @@ class Database:
             self.read_engine = self.engine
         self._writer = async_sessionmaker(self.engine, expire_on_commit=False)
         self._reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @cached_property
+    def quick(self) -> QuickWrites:
+        """The hot path's writes: hand-written statements, group-committed. One per
+        database, so everything written that way shares its batches (and on SQLite, its
+        single writer)."""
+        from frontdesk.storage.quick import QuickWrites  # quick.py builds on this module
+
+        return QuickWrites(self)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
