@@ -14,6 +14,7 @@ from sqlalchemy import text
 from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.realtime.memory import MemoryBus
+from frontdesk.search.index import _INDEX
 from frontdesk.search.queries import SearchFilter, search_messages
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
@@ -106,3 +107,13 @@ async def test_edits_and_deletes_keep_the_index_whole_indexed_or_not(ctx: Contex
     assert await found("indexed") == [] and await found("pending") == []
     async with ctx.db.transaction() as session:  # FTS5 raises if the index and the rows disagree
         await session.execute(text("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"))
+
+
+async def test_indexing_reads_the_queue_not_every_message(ctx: Context) -> None:
+    """With a plain JOIN SQLite walked the messages table up to the bound: a step took
+    longer the more messages the workspace had ever stored."""
+    async with ctx.db.reader() as session:
+        plan = (await session.execute(text("EXPLAIN QUERY PLAN " + _INDEX.sql), {"bound": 1})).all()
+    steps = [detail for *_, detail in plan]
+    assert steps[0].startswith("SEARCH p "), steps
+    assert steps[1] == "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)", steps
