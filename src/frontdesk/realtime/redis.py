@@ -32,6 +32,9 @@ class RedisBus(Bus):
         self._pubsub: Any = None
         self._reader: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Task[Any]] = set()
+        # Publications waiting for the sender, in order: (channel, data, the publisher's future).
+        self._outbox: list[tuple[str, bytes, asyncio.Future[None]]] = []
+        self._sender: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self._redis.ping()
@@ -41,6 +44,8 @@ class RedisBus(Bus):
         self._reader = asyncio.create_task(self._read_loop(), name="redis-bus-reader")
 
     async def close(self) -> None:
+        if self._sender is not None:  # what was published is sent before the connection goes
+            await asyncio.gather(self._sender, return_exceptions=True)
         if self._reader is not None:
             self._reader.cancel()
             await asyncio.gather(self._reader, return_exceptions=True)
@@ -49,7 +54,32 @@ class RedisBus(Bus):
         await self._redis.aclose()
 
     async def publish(self, topic: str, message: BusMessage) -> None:
-        await self._redis.publish(PREFIX + topic, message.encode())
+        """Returns once Redis has taken the message. What is published meanwhile goes in
+        one pipeline: a PUBLISH each, one after the other, cost a round trip and a pool
+        checkout apiece (two per chat message), about a tenth of a node's CPU under load.
+        One sender keeps the publications in the order they were made."""
+        future = asyncio.get_running_loop().create_future()
+        self._outbox.append((PREFIX + topic, message.encode(), future))
+        if self._sender is None or self._sender.done():
+            self._sender = asyncio.create_task(self._send_outbox(), name="redis-bus-sender")
+        await future
+
+    async def _send_outbox(self) -> None:
+        while self._outbox:
+            batch, self._outbox = self._outbox, []
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for channel, data, _ in batch:
+                        pipe.publish(channel, data)
+                    await pipe.execute()
+            except Exception as exc:  # each publisher hears of it, as a lone PUBLISH would fail
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+            else:
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_result(None)
 
     def _topic_added(self, topic: str) -> None:
         self._spawn(self._pubsub.subscribe(PREFIX + topic))
