@@ -109,3 +109,26 @@ async def test_a_failing_write_leaves_the_others_of_its_batch(ctx: Context) -> N
     async with ctx.db.reader() as session:
         priority = await session.scalar(select(Conversation.priority).where(Conversation.id == conversation_id))
     assert priority == "high", "the failed write was rolled back, alone"
+
+
+async def test_sends_go_on_after_postgresql_drops_the_quick_connections(ctx: Context) -> None:
+    """Quick writes take connections without a ping (storage/db.py): when the server has
+    dropped them (a restart, a failover), the next send still succeeds, once."""
+    if ctx.db.is_sqlite:
+        pytest.skip("PostgreSQL's connections only")
+    _team, visitor, conversation_id = await _chat_under_way(ctx)
+    await asyncio.gather(*(say(ctx, visitor, f"warm {i}") for i in range(8)))  # opens quick connections
+    async with ctx.db.transaction() as session:
+        killed = await session.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid != pg_backend_pid()"
+            )
+        )
+    assert killed
+
+    after = await say(ctx, visitor, "are you still there?")
+
+    history = await messages_page(ctx.db, visitor, conversation_id, limit=100)
+    assert [m.body for m in history].count("are you still there?") == 1
+    assert history[-1].id == after.id

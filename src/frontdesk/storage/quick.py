@@ -37,18 +37,13 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 from sqlalchemy.util import await_only, greenlet_spawn
 
-from frontdesk.storage.db import SQLITE_BUSY_TIMEOUT_MS, Database
+from frontdesk.storage.db import POSTGRES_QUICK_CONNECTIONS, SQLITE_BUSY_TIMEOUT_MS, Database
 
 T = TypeVar("T")
 
 # A batch waits for nothing: it takes what queued while the previous one committed. The
 # cap bounds how long the first caller of a batch waits for the others' statements.
 MAX_BATCH = 64
-# Batches in flight at once. SQLite has one writer, so one. On PostgreSQL a batch spends
-# most of its time waiting for round trips (one per statement), not on the CPU: one
-# batch at a time stored 785 msg/s with the server at 0.72 cores (docs/benchmarks.md).
-# Rows are locked per conversation, so batches of different chats run side by side.
-POSTGRES_BATCHES = 4
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ class QuickWrites:
         self.db = db
         self._pending: list[tuple[Callable[[Exec], Any], asyncio.Future[Any]]] = []
         self._flushers: set[asyncio.Task[None]] = set()
-        self._max_flushers = 1 if db.is_sqlite else POSTGRES_BATCHES
+        self._max_flushers = 1 if db.is_sqlite else POSTGRES_QUICK_CONNECTIONS  # SQLite: one writer
         self._sqlite_exec = _SqliteExec(db.engine.dialect) if db.is_sqlite else None
         self._postgres_sql: dict[str, tuple[str, list[str]]] = {}
         self.commits = 0  # transactions committed: under load, fewer than the writes
@@ -121,17 +116,37 @@ class QuickWrites:
         return [(await self._postgres_batch([fn]))[0] for fn in fns]
 
     async def _postgres_transaction(self, fns: list[Callable[[Exec], Any]]) -> list[Any]:
+        try:
+            return await self._postgres_attempt(fns)
+        except (IntegrityConstraintViolationError, Conflict):
+            raise
+        except Exception:  # most likely a dead connection, now replaced: once more
+            return await self._postgres_attempt(fns)
+
+    async def _postgres_attempt(self, fns: list[Callable[[Exec], Any]]) -> list[Any]:
         """On asyncpg's own connection, not through SQLAlchemy's adapter, result objects
         and type processing: one node stored 1,650 -> 1,920 msg/s at saturation that way,
         and p99 at 1,000 msg/s went 60 -> 33 ms (docs/benchmarks.md). The functions stay
         plain functions, run in a greenlet (as SQLAlchemy's ``run_sync`` does) so each
         statement can await its round trip."""
-        async with self.db.engine.connect() as conn:
-            driver = (await conn.get_raw_connection()).driver_connection  # asyncpg.Connection
+        async with self.db.quick_engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver = raw.driver_connection  # asyncpg.Connection
             assert driver is not None
             execute = _PostgresExec(driver, self._postgres_sql)
-            async with driver.transaction():
-                values: list[Any] = await greenlet_spawn(lambda: [fn(execute) for fn in fns])
+            try:
+                async with driver.transaction():
+                    values: list[Any] = await greenlet_spawn(lambda: [fn(execute) for fn in fns])
+            except (IntegrityConstraintViolationError, Conflict):
+                raise  # the connection is fine; the write was refused
+            except BaseException:
+                # No ping at checkout (storage/db.py): a dead connection shows here, as
+                # one of several errors asyncpg raises for it, and its pool-mates (after
+                # a restart) are likely dead too. The pool starts afresh (a reconnect costs
+                # a few ms, and other failures are rare); the writes are tried again.
+                await conn.invalidate()
+                await self.db.quick_engine.dispose()
+                raise
         self.commits += 1
         return values
 
