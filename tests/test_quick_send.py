@@ -111,11 +111,10 @@ async def test_a_failing_write_leaves_the_others_of_its_batch(ctx: Context) -> N
     assert priority == "high", "the failed write was rolled back, alone"
 
 
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_sends_go_on_after_postgresql_drops_the_quick_connections(ctx: Context) -> None:
     """Quick writes take connections without a ping (storage/db.py): when the server has
     dropped them (a restart, a failover), the next send still succeeds, once."""
-    if ctx.db.is_sqlite:
-        pytest.skip("PostgreSQL's connections only")
     _team, visitor, conversation_id = await _chat_under_way(ctx)
     await asyncio.gather(*(say(ctx, visitor, f"warm {i}") for i in range(8)))  # opens quick connections
     async with ctx.db.transaction() as session:
