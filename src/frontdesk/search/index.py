@@ -59,9 +59,9 @@ async def index_pending(db: Database) -> int:
             return 0
     indexed = 0
     while True:
-        count = await db.quick.run(_index_step)
-        indexed += count or 0
-        if not count or count < BATCH:
+        count = await db.quick.run(_index_step) or 0
+        indexed += count
+        if count < BATCH:
             return indexed
 
 

@@ -104,24 +104,24 @@ class QuickWrites:
                     future.set_exception(value)
 
     # PostgreSQL -------------------------------------------------------------------
-    async def _postgres_batch(self, fns: list[Callable[[Exec], Any]]) -> list[tuple[bool, Any]]:
+    async def _postgres_batch(
+        self, fns: list[Callable[[Exec], Any]], *, retried: bool = False
+    ) -> list[tuple[bool, Any]]:
         """All in one transaction; if any fails, that transaction is rolled back and each
-        runs again alone, so one bad write (or a deadlock with another node's batch)
-        costs only time. Savepoints would cost two round trips per write instead."""
+        runs again alone, so one bad write (or a deadlock with another node's batch, or a
+        dead connection) costs only time. A write alone that fails for any reason but a
+        refusal is tried once more: its connection may have been a dead one, now replaced.
+        Savepoints would cost two round trips per write instead."""
         try:
-            return [(True, value) for value in await self._postgres_transaction(fns)]
+            return [(True, value) for value in await self._postgres_attempt(fns)]
         except Exception as exc:
             if len(fns) == 1:
-                return [(True, None) if isinstance(exc, IntegrityConstraintViolationError | Conflict) else (False, exc)]
+                if isinstance(exc, IntegrityConstraintViolationError | Conflict):
+                    return [(True, None)]
+                if retried:
+                    return [(False, exc)]
+                return await self._postgres_batch(fns, retried=True)
         return [(await self._postgres_batch([fn]))[0] for fn in fns]
-
-    async def _postgres_transaction(self, fns: list[Callable[[Exec], Any]]) -> list[Any]:
-        try:
-            return await self._postgres_attempt(fns)
-        except (IntegrityConstraintViolationError, Conflict):
-            raise
-        except Exception:  # most likely a dead connection, now replaced: once more
-            return await self._postgres_attempt(fns)
 
     async def _postgres_attempt(self, fns: list[Callable[[Exec], Any]]) -> list[Any]:
         """On asyncpg's own connection, not through SQLAlchemy's adapter, result objects
@@ -143,7 +143,7 @@ class QuickWrites:
                 # No ping at checkout (storage/db.py): a dead connection shows here, as
                 # one of several errors asyncpg raises for it, and its pool-mates (after
                 # a restart) are likely dead too. The pool starts afresh (a reconnect costs
-                # a few ms, and other failures are rare); the writes are tried again.
+                # a few ms, and other failures are rare); ``_postgres_batch`` tries again.
                 await conn.invalidate()
                 await self.db.quick_engine.dispose()
                 raise
