@@ -152,13 +152,13 @@ class QuickWrites:
 
     # SQLite ------------------------------------------------------------------------
     async def _sqlite_batch(self, fns: list[Callable[[Exec], Any]]) -> list[tuple[bool, Any]]:
-        """The batch runs right here, blocking the event loop while SQLite works (a few
-        ms for a full batch). In aiosqlite's thread it was slower: the batch's Python code
-        and the loop's took turns at the GIL, each thread under half a core busy, 21 ms
-        per batch of 50; inline, the same load stored 40% more messages per second
-        (docs/benchmarks.md). The writer pool's one connection is checked out meanwhile,
-        so aiosqlite's thread has nothing queued on it, and ORM transactions queue behind
-        the batch, so SQLite still sees one writer at a time."""
+        """The batch's statements run right here, blocking the event loop while SQLite
+        works (a few ms for a full batch). In aiosqlite's thread they were slower: the
+        batch's Python code and the loop's took turns at the GIL, each thread under half
+        a core busy, 21 ms per batch of 50; inline, the same load stored 40% more messages
+        per second (docs/benchmarks.md). Only the COMMIT, which waits for the disk, goes
+        to the thread. The writer pool's one connection is checked out meanwhile, so ORM
+        transactions queue behind the batch, and SQLite sees one writer at a time."""
         async with self.db.engine.connect() as conn:
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection  # aiosqlite.Connection
@@ -171,10 +171,15 @@ class QuickWrites:
                 if outcomes is None:  # one failed and the transaction was rolled back
                     await _begin(sqlite)
                     outcomes = _run_each(sqlite, self._sqlite_exec, fns)
-                # On the loop too, fsync included (~0.3 ms here): a COMMIT in a thread
-                # needs the GIL back to return and waited up to the switch interval
-                # (5 ms) for it; p99 at 1,000 msg/s went from 19 to 34 ms that way.
-                sqlite.execute("COMMIT")
+                # In aiosqlite's thread: the COMMIT is mostly waiting for the disk (the
+                # WAL write and its fsync, 1-3 ms for a batch of 35 messages, more when it
+                # checkpoints), and the loop reads the next batch's frames meanwhile. The
+                # thread needs the GIL back to return; ``frontdesk serve`` shortens the
+                # switch interval to 1 ms for it (cli.py): with the default 5 ms, p99 at
+                # 1,000 msg/s went from 19 to 34 ms. aiosqlite's own thread, not any: a
+                # cancelled caller returns the connection to the pool, whose rollback
+                # then queues behind the COMMIT instead of racing it.
+                await driver.execute("COMMIT")
             except Exception:
                 if sqlite.in_transaction:
                     sqlite.execute("ROLLBACK")
