@@ -6,6 +6,7 @@ cannot do still happens, by the full path."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC
 
 import pytest
@@ -61,6 +62,24 @@ async def test_quick_messages_read_back_like_any_other(ctx: Context) -> None:
         assert len({len(str(created)) for _, created in raw}) == 1, raw
     found = await search_messages(ctx.db, team.owner, SearchFilter(q="parcel"))
     assert [m.id for m, _ in found] == [asked.id], "the search index follows quick inserts"
+
+
+async def test_message_ids_are_time_ordered_uuids_on_both_paths(ctx: Context) -> None:
+    """Version 7 (ids.new_sortable_id): new messages append to the primary key's index."""
+    _team, visitor, conversation_id = await _chat_under_way(ctx)  # both by the full path
+    commits = ctx.quick.commits
+    later = []
+    for body in ("one", "two"):
+        await asyncio.sleep(0.002)  # the order is by millisecond; within one it is random
+        later.append(await say(ctx, visitor, body))
+    assert ctx.quick.commits == commits + 2, "these two by the quick path"
+
+    history = await messages_page(ctx.db, visitor, conversation_id)
+    ids = [m.id for m in history]
+    assert [uuid.UUID(i).version for i in ids] == [7] * 4, ids
+    assert ids[2:] == [m.id for m in later]
+    assert ids[1:] == sorted(ids[1:]), "each id follows the one made before it (2 ms before)"
+    assert len(set(ids)) == 4
 
 
 async def test_concurrent_sends_share_commits_and_keep_their_order(ctx: Context) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.clock import utcnow
+from frontdesk.ids import new_sortable_id
 from frontdesk.storage.base import Base, id_column
 
 # Long enough for a detailed support question with a pasted log excerpt; short enough
@@ -33,7 +34,7 @@ class Message(Base):
         UniqueConstraint("workspace_id", "client_ref", name="uq_messages_workspace_client_ref"),
     )
 
-    id: Mapped[str] = id_column()
+    id: Mapped[str] = id_column(new_sortable_id)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     seq: Mapped[int]

@@ -19,7 +19,7 @@ from frontdesk.actors import Actor, VisitorActor
 from frontdesk.clock import utcnow
 from frontdesk.conversations.events import ChatRef
 from frontdesk.conversations.models import Status
-from frontdesk.ids import new_id
+from frontdesk.ids import new_sortable_id
 from frontdesk.messages.append import author_of
 from frontdesk.messages.models import SentMessage
 from frontdesk.storage.base import UTCDateTime
@@ -82,7 +82,7 @@ def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id:
         bump = _BUMP_FOR_VISITOR if isinstance(actor, VisitorActor) else _BUMP_FOR_AGENT
         execute(bump, {"seq": seq, "now": now, "id": conv_id})
         message = SentMessage(
-            id=new_id(),
+            id=new_sortable_id(),
             workspace_id=workspace_id,
             conversation_id=conv_id,
             seq=seq,

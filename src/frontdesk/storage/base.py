@@ -3,6 +3,7 @@ the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -46,5 +47,5 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON}
 
 
-def id_column() -> Mapped[str]:
-    return mapped_column(String(32), primary_key=True, default=new_id)
+def id_column(make: Callable[[], str] = new_id) -> Mapped[str]:
+    return mapped_column(String(32), primary_key=True, default=make)
