@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from benchmarks.corpus import Corpus
-from frontdesk.ids import new_id
+from frontdesk.ids import new_id, new_sortable_id
 
 YEAR_S = 365 * 24 * 3600
 RECENT_S = 2 * 24 * 3600  # what agents are still working on
@@ -185,7 +185,7 @@ def _message(
     body: str,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "id": new_id(),
+        "id": new_sortable_id(),  # as the app writes them (ids.py)
         "workspace_id": staff.workspace_id,
         "conversation_id": conversation_id,
         "seq": seq,
