@@ -12,6 +12,8 @@ from datetime import UTC
 import pytest
 from sqlalchemy import select, text
 
+from frontdesk.actors import AgentActor, VisitorActor
+from frontdesk.agents.models import Role
 from frontdesk.contacts.blocking import set_blocked
 from frontdesk.context import Context
 from frontdesk.conversations.models import Conversation
@@ -19,9 +21,11 @@ from frontdesk.conversations.update import ConversationChanges, update_conversat
 from frontdesk.errors import Forbidden
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.queries import messages_page
+from frontdesk.messages.quick_send import quick_send
+from frontdesk.routing.teams import TeamSpec, save_team
 from frontdesk.search.queries import SearchFilter, search_messages
 from frontdesk.storage.quick import Exec, Statement
-from tests.factories import make_team, make_visitor, say
+from tests.factories import make_agent, make_team, make_visitor, say
 
 
 async def _chat_under_way(ctx: Context):  # type: ignore[no-untyped-def]
@@ -108,6 +112,49 @@ async def test_what_the_quick_path_cannot_do_still_happens(ctx: Context) -> None
     await set_blocked(ctx, team.owner, visitor.contact_id, True)
     with pytest.raises(Forbidden, match="blocked"):
         await say(ctx, visitor, "let me in")
+
+
+async def test_the_quick_write_itself_refuses_whom_the_full_path_would(ctx: Context) -> None:
+    """The bump statement carries the checks (messages/quick_send.py): a chat of another
+    team, another visitor's chat, a pending chat get ``None`` and nothing written, so the
+    full path gives its answer; the chat's own people get the message."""
+    team, visitor, conversation_id = await _chat_under_way(ctx)
+    support = await save_team(ctx, team.owner, TeamSpec(name="Support", member_ids=[team.owner.agent_id]))
+    await update_conversation(
+        ctx, team.owner, conversation_id, ConversationChanges(team_id=support.id, assignee_id=team.owner.agent_id)
+    )
+    other_visitor, _ = await make_visitor(ctx, team.website)
+    colleague = await make_agent(ctx, team.workspace_id, name="Ada")
+
+    def agent(team_ids: frozenset[str] | None, agent_id: str = colleague.agent_id) -> AgentActor:
+        return AgentActor(team.workspace_id, agent_id, "Ada", Role.AGENT, team_ids)
+
+    async def quick(actor: VisitorActor | AgentActor, chat: str | None = conversation_id) -> int | None:
+        sent = await ctx.quick.run(quick_send(actor, "hi", uuid.uuid4().hex, chat))
+        return sent.message.seq if sent else None
+
+    async def last_seq() -> int:
+        async with ctx.db.reader() as session:
+            return (await session.get_one(Conversation, conversation_id)).last_seq
+
+    before = await last_seq()
+    assert await quick(agent(frozenset({"another-team"}))) is None, "another team's chat"
+    assert await quick(other_visitor) is None and await quick(other_visitor, None) is None, "not their chat"
+    assert await quick(agent(frozenset({"another-team"})), "no-such-chat") is None
+    assert await last_seq() == before, "a refusal writes nothing"
+
+    assert await quick(agent(frozenset({support.id}))) == before + 1, "a member of the chat's team"
+    assert await quick(agent(None)) == before + 2, "an agent who sees every team"
+    assert await quick(agent(frozenset(), team.owner.agent_id)) == before + 3, "the chat's own agent"
+    assert await quick(visitor) == before + 4 and await quick(visitor, None) == before + 5, "named or not"
+
+    history = await messages_page(ctx.db, visitor, conversation_id, limit=100)
+    assert [m.seq for m in history][-5:] == list(range(before + 1, before + 6))
+
+    await update_conversation(ctx, team.owner, conversation_id, ConversationChanges(status="pending"))
+    paused = await last_seq()
+    assert await quick(visitor) is None, "reopening a chat is the full path's"
+    assert await last_seq() == paused
 
 
 async def test_a_failing_write_leaves_the_others_of_its_batch(ctx: Context) -> None:

@@ -15,45 +15,77 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from frontdesk.actors import Actor, VisitorActor
 from frontdesk.clock import utcnow
 from frontdesk.conversations.events import ChatRef
-from frontdesk.conversations.models import Status
 from frontdesk.ids import new_sortable_id
 from frontdesk.messages.append import author_of
 from frontdesk.messages.models import SentMessage
 from frontdesk.storage.base import UTCDateTime
 from frontdesk.storage.quick import Exec, Statement
 
-# With the contact's blocked flag: one round trip finds, locks and checks the chat.
-_SELECT = (
-    "SELECT c.id, c.workspace_id, c.contact_id, c.status, c.team_id, c.assignee_id, c.last_seq, ct.blocked "
-    "FROM conversations c JOIN contacts ct ON ct.id = c.contact_id"
+# Find, check and bump the chat in one statement: the UPDATE locks the row (PostgreSQL)
+# and numbers the message from ``last_seq`` as it is at that moment, and RETURNING hands
+# back what the insert and the events need. No row: the quick path does not apply.
+_RETURNING = " RETURNING id, workspace_id, contact_id, team_id, assignee_id, last_seq"
+# The visitor's chat, named or (as ``ongoing()`` in conversations/queries.py finds it
+# for the full path) their newest unresolved one on this website, if it is open and the
+# visitor not blocked. A pending chat (its status changes) or a blocked visitor (an
+# error to give) takes the full path.
+_VISITOR_BUMP = (
+    "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :now, "
+    "awaiting_reply_since = COALESCE(awaiting_reply_since, :now) WHERE {chat} AND contact_id = :contact_id "
+    "AND status = 'open' AND NOT EXISTS (SELECT 1 FROM contacts WHERE id = :contact_id AND blocked)"
 )
-# The visitor's newest unresolved chat on this website, as ``ongoing()`` in
-# conversations/queries.py finds it for the full path.
-_VISITORS_CHAT = Statement(
-    _SELECT + " WHERE c.contact_id = :contact_id AND c.website_id = :website_id "
-    "AND c.status != 'resolved' ORDER BY c.created_at DESC LIMIT 1",
-    lock=" FOR UPDATE OF c",
+_NEWEST = (
+    "id = (SELECT id FROM conversations WHERE contact_id = :contact_id AND website_id = :website_id "
+    "AND status != 'resolved' ORDER BY created_at DESC LIMIT 1)"
 )
-_CHAT = Statement(_SELECT + " WHERE c.id = :id AND c.workspace_id = :workspace_id", lock=" FOR UPDATE OF c")
+_FOR_VISITOR = {"visitor": _VISITOR_BUMP.format(chat=_NEWEST), "visitor_chat": _VISITOR_BUMP.format(chat="id = :id")}
+# A chat that has its agent, in the actor's workspace and one of their teams'
+# (``AgentActor.may_see``): an unassigned chat is taken by answering, on the full path.
+_FOR_AGENT = (
+    "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :now, awaiting_reply_since = NULL "
+    "WHERE id = :id AND workspace_id = :workspace_id AND assignee_id IS NOT NULL "
+    "AND (:sees_all OR team_id IS NULL OR assignee_id = :agent_id OR team_id IN ({teams}))"
+)
+_COLUMNS = (
+    "id, workspace_id, conversation_id, seq, author_type, author_id, author_name, body, private, client_ref, created_at"
+)
 _TIME = UTCDateTime()
-_BUMP_FOR_VISITOR = Statement(
-    "UPDATE conversations SET last_seq = :seq, last_activity_at = :now, "
-    "awaiting_reply_since = COALESCE(awaiting_reply_since, :now) WHERE id = :id",
-    {"now": _TIME},
-)
-_BUMP_FOR_AGENT = Statement(
-    "UPDATE conversations SET last_seq = :seq, last_activity_at = :now, awaiting_reply_since = NULL WHERE id = :id",
-    {"now": _TIME},
-)
+# S608 below: the SQL is built from these constants alone; every value is bound.
 _INSERT = Statement(
-    "INSERT INTO messages (id, workspace_id, conversation_id, seq, author_type, author_id, author_name, body, "
-    "private, client_ref, created_at) VALUES (:id, :workspace_id, :conversation_id, :seq, :author_type, "
-    ":author_id, :author_name, :body, :private, :client_ref, :created_at)",
-    {"created_at": _TIME},
+    f"INSERT INTO messages ({_COLUMNS}) VALUES (:message_id, :workspace_id, :conversation_id, :seq, "  # noqa: S608
+    ":author_type, :author_id, :author_name, :body, :private, :client_ref, :now)",
+    {"now": _TIME},
 )
+_BUMPS = _FOR_VISITOR | {"agent": _FOR_AGENT}
+_SQLITE = {
+    kind: Statement(bump.format(teams="SELECT value FROM json_each(:teams)") + _RETURNING, {"now": _TIME})
+    for kind, bump in _BUMPS.items()
+}
+
+
+def _postgres(bump: str) -> Statement:
+    """On PostgreSQL the bump and the insert are one statement: one round trip per
+    message. A data-modifying WITH runs to completion whether or not it is read; with no
+    chat row it inserts nothing. Its parameters are cast: a SELECT list does not take
+    their types from the columns as VALUES would."""
+    return Statement(
+        f"WITH c AS ({bump}{_RETURNING}), m AS (INSERT INTO messages ({_COLUMNS}) "  # noqa: S608
+        "SELECT CAST(:message_id AS VARCHAR), c.workspace_id, c.id, c.last_seq, CAST(:author_type AS VARCHAR), "
+        "CAST(:author_id AS VARCHAR), CAST(:author_name AS VARCHAR), CAST(:body AS TEXT), "
+        "CAST(:private AS BOOLEAN), CAST(:client_ref AS VARCHAR), CAST(:now AS TIMESTAMPTZ) FROM c) "
+        "SELECT id, workspace_id, contact_id, team_id, assignee_id, last_seq FROM c"
+    )
+
+
+_POSTGRES = {
+    kind: _postgres(bump.format(teams="SELECT jsonb_array_elements_text(CAST(:teams AS JSONB))"))
+    for kind, bump in _BUMPS.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,22 +99,36 @@ Write = Callable[[Exec], QuickSent | None]
 
 def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id: str | None) -> Write:
     """The write for ``QuickWrites.run``."""
+    target = _target(actor, conversation_id)
+    if target is None:
+        return lambda _: None
+    kind, params = target
+    author = author_of(actor)
 
     def write(execute: Exec) -> QuickSent | None:
-        row = _target(execute, actor, conversation_id)
-        if row is None:
+        now, message_id = utcnow(), new_sortable_id()
+        values = params | {
+            "now": now,
+            "message_id": message_id,
+            "author_type": author.type,
+            "author_id": author.id,
+            "author_name": author.name,
+            "body": body,
+            "private": False,
+            "client_ref": client_ref,
+        }
+        if execute.dialect == "postgresql":
+            rows = execute(_POSTGRES[kind], values)
+        else:
+            rows = execute(_SQLITE[kind], values)
+            if rows:
+                conv_id, workspace_id, _, _, _, seq = rows[0]
+                execute(_INSERT, values | {"workspace_id": workspace_id, "conversation_id": conv_id, "seq": seq})
+        if not rows:
             return None
-        conv_id, workspace_id, contact_id, status, team_id, assignee_id, last_seq, blocked = row
-        if isinstance(actor, VisitorActor):
-            if contact_id != actor.contact_id or status != Status.OPEN.value or blocked:
-                return None
-        elif assignee_id is None or not actor.may_see(team_id, assignee_id):
-            return None
-        now, seq, author = utcnow(), last_seq + 1, author_of(actor)
-        bump = _BUMP_FOR_VISITOR if isinstance(actor, VisitorActor) else _BUMP_FOR_AGENT
-        execute(bump, {"seq": seq, "now": now, "id": conv_id})
+        conv_id, workspace_id, contact_id, team_id, assignee_id, seq = rows[0]
         message = SentMessage(
-            id=new_sortable_id(),
+            id=message_id,
             workspace_id=workspace_id,
             conversation_id=conv_id,
             seq=seq,
@@ -94,36 +140,26 @@ def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id:
             client_ref=client_ref,
             created_at=now,
         )
-        execute(_INSERT, _insert_values(message))
         return QuickSent(message, ChatRef(contact_id=contact_id, team_id=team_id, assignee_id=assignee_id))
 
     return write
 
 
-def _insert_values(message: SentMessage) -> dict[str, Any]:
-    return {
-        "id": message.id,
-        "workspace_id": message.workspace_id,
-        "conversation_id": message.conversation_id,
-        "seq": message.seq,
-        "author_type": message.author_type,
-        "author_id": message.author_id,
-        "author_name": message.author_name,
-        "body": message.body,
-        "private": message.private,
-        "client_ref": message.client_ref,
-        "created_at": message.created_at,
-    }
-
-
-def _target(execute: Exec, actor: Actor, conversation_id: str | None) -> tuple[Any, ...] | None:
-    if conversation_id is not None:
-        rows = execute(_CHAT, {"id": conversation_id, "workspace_id": actor.workspace_id})
-    elif isinstance(actor, VisitorActor):
-        rows = execute(_VISITORS_CHAT, {"contact_id": actor.contact_id, "website_id": actor.website_id})
-    else:
+def _target(actor: Actor, conversation_id: str | None) -> tuple[str, dict[str, Any]] | None:
+    """Which bump, and its parameters; None when only the full path can tell."""
+    if isinstance(actor, VisitorActor):
+        if conversation_id is not None:
+            return "visitor_chat", {"id": conversation_id, "contact_id": actor.contact_id}
+        return "visitor", {"contact_id": actor.contact_id, "website_id": actor.website_id}
+    if conversation_id is None:
         return None
-    return rows[0] if rows else None
+    return "agent", {
+        "id": conversation_id,
+        "workspace_id": actor.workspace_id,
+        "agent_id": actor.agent_id,
+        "sees_all": actor.team_ids is None,
+        "teams": orjson.dumps(sorted(actor.team_ids or ())).decode(),  # a JSON list on both databases
+    }
 
 
 def applies(private: bool, attachment_ids: tuple[str, ...], site_speaker: str | None) -> bool:

@@ -53,12 +53,12 @@ class Statement:
 
     sql: str
     types: Mapping[str, TypeEngine[Any]] = field(default_factory=dict)
-    # A locking clause for PostgreSQL (" FOR UPDATE OF c"); on SQLite the batch holds
-    # the database's write lock already.
-    lock: str = ""
 
 
 class Exec(Protocol):
+    # "sqlite" or "postgresql": a write may take a shorter way on one of them.
+    dialect: str
+
     def __call__(self, statement: Statement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]: ...
 
 
@@ -195,6 +195,8 @@ class _PostgresExec:
     Only ``Statement`` values are bound: aware datetimes and plain values, which asyncpg
     takes as they are."""
 
+    dialect = "postgresql"
+
     def __init__(self, driver: Any, cache: dict[str, tuple[str, list[str]]]) -> None:
         self.driver = driver
         self.cache = cache
@@ -209,7 +211,7 @@ class _PostgresExec:
                     names.append(match[1])
                 return f"${names.index(match[1]) + 1}"
 
-            compiled = self.cache[statement.sql] = (_PARAM.sub(number, statement.sql + statement.lock), names)
+            compiled = self.cache[statement.sql] = (_PARAM.sub(number, statement.sql), names)
         sql, order = compiled
         rows = await_only(self.driver.fetch(sql, *(params[name] for name in order)))
         return [tuple(row) for row in rows]
@@ -222,8 +224,10 @@ class _SqliteExec:
     """Runs statements on the raw sqlite3 connection, converting typed parameters with
     the same processors SQLAlchemy would use, so rows read back through the ORM alike."""
 
+    dialect = "sqlite"
+
     def __init__(self, dialect: Dialect) -> None:
-        self.dialect = dialect
+        self._sa_dialect = dialect
         self.conn: sqlite3.Connection | None = None
         self._processors: dict[int, Callable[[Any], Any] | None] = {}
 
@@ -241,7 +245,7 @@ class _SqliteExec:
         key = id(type_)
         if key not in self._processors:
             # dialect_impl: the SQLite DATETIME's own formatting, after our conversion to UTC.
-            self._processors[key] = type_.dialect_impl(self.dialect).bind_processor(self.dialect)
+            self._processors[key] = type_.dialect_impl(self._sa_dialect).bind_processor(self._sa_dialect)
         return self._processors[key]
 
 
