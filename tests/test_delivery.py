@@ -29,8 +29,8 @@ async def test_out_of_order_and_repeated_events_leave_in_order_once(ctx: Context
     conv = first.conversation_id
     sent: list[dict[str, object]] = []
 
-    async def send(text: str) -> None:
-        sent.append(orjson.loads(text))
+    async def send(frames: list[bytes]) -> None:
+        sent.extend(orjson.loads(frame) for frame in frames)
 
     async def close(code: int, reason: str) -> None:
         raise AssertionError(f"closed {code} {reason}")
@@ -51,11 +51,36 @@ async def test_out_of_order_and_repeated_events_leave_in_order_once(ctx: Context
     assert [m.seq for m in await messages_page(ctx.db, team.owner, conv)] == [1, 2, 3]
 
 
+async def test_frames_queued_together_leave_in_one_write_in_order(ctx: Context) -> None:
+    """ws/protocol.py writes a list with one system call: a busy socket's writer hands it
+    everything that waited, and what comes later goes in a later write."""
+    team = await make_team(ctx)
+    writes: list[list[bytes]] = []
+
+    async def send(frames: list[bytes]) -> None:
+        writes.append(frames)
+
+    async def close(code: int, reason: str) -> None:
+        raise AssertionError(f"closed {code} {reason}")
+
+    conn = Connection(ctx, team.owner, send, close)
+    for n in range(3):
+        conn.frame({"type": "pong", "n": n})
+    conn.on_bus(BusMessage(frame=b'{"n":3}', event="typing.started", droppable=True))
+    writer = asyncio.create_task(conn.run())
+    await asyncio.sleep(0.05)
+    conn.frame({"type": "pong", "n": 4})
+    await asyncio.sleep(0.05)
+    writer.cancel()
+
+    assert [[orjson.loads(f)["n"] for f in write] for write in writes] == [[0, 1, 2, 3], [4]]
+
+
 async def test_a_full_queue_drops_typing_but_closes_for_messages(ctx: Context) -> None:
     team = await make_team(ctx)
     closed: list[int] = []
 
-    async def send(text: str) -> None:
+    async def send(frames: list[bytes]) -> None:
         await asyncio.sleep(3600)  # a client that never reads
 
     async def close(code: int, reason: str) -> None:

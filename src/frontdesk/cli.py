@@ -98,6 +98,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from frontdesk.app import create_app, make_context
     from frontdesk.bootstrap import ensure_first_workspace
     from frontdesk.storage.migrate import upgrade
+    from frontdesk.ws.protocol import WebSocketProtocol
 
     if not args.no_migrate:
         upgrade(settings.resolved_database_url)
@@ -123,7 +124,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port,
         loop="uvloop",
         http="httptools",
-        ws="websockets-sansio",
+        ws=WebSocketProtocol,  # uvicorn's websockets-sansio, writing many frames at once
         ws_max_size=WS_MAX_FRAME_BYTES,
         ws_per_message_deflate=settings.ws_compression,
         log_level=settings.log_level,

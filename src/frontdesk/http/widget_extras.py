@@ -215,8 +215,9 @@ async def stream(
     """The socket's frames as Server-Sent Events, for networks that block WebSockets."""
     frames: asyncio.Queue[str | None] = asyncio.Queue(QUEUE_FRAMES)
 
-    async def send(text: str) -> None:
-        await frames.put(text)
+    async def send(texts: list[bytes]) -> None:
+        for text in texts:
+            await frames.put(text.decode())
 
     async def close(_code: int, _reason: str) -> None:
         with contextlib.suppress(asyncio.QueueFull):

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 # busy console's spikes, and past it the client is far enough behind that replaying
 # from the database (after a 4008 close) is cheaper than buffering more in memory.
 QUEUE_FRAMES = 256
+# Frames one write may carry: a replay of a long history goes out in parts of this size.
+WRITE_FRAMES = 64
 CLOSE_TOO_SLOW = 4008
 CLOSE_SCOPE_CHANGED = 4009
 
@@ -84,20 +86,24 @@ class Mailbox:
                 self._waiter = None
         return self._items.pop(0)  # at most QUEUE_FRAMES long, mostly one
 
+    def get_nowait(self) -> Item | None:
+        return self._items.pop(0) if self._items else None
+
 
 class Connection:
     def __init__(
         self,
         ctx: Context,
         actor: Actor,
-        send: Callable[[str], Coroutine[Any, Any, None]],
+        send: Callable[[list[bytes]], Coroutine[Any, Any, None]],
         close: Callable[[int, str], Coroutine[Any, Any, None]],
     ) -> None:
         self.ctx = ctx
         self.actor = actor
-        self._send = send
+        self._send = send  # encoded frames, in order; one write where the carrier can
         self._close = close
         self._queue = Mailbox(QUEUE_FRAMES)
+        self._out: list[bytes] = []  # frames gathered for the next write
         self._delivered: dict[str, int] = {}
         # For chats an agent socket started tracking on first sight (no cursor): that seq.
         self._first_seen: dict[str, int] = {}
@@ -138,44 +144,62 @@ class Connection:
 
     # The writer --------------------------------------------------------------------
     async def run(self) -> None:
+        """Takes everything queued, then writes it at once: a busy socket gets one
+        write for many frames (ws/protocol.py)."""
         while True:
-            item = await self._queue.get()
-            if isinstance(item, bytes):
-                await self._send(item.decode())
-            elif isinstance(item, Replay):
-                await self._replay(item)
-            else:
-                await self._deliver(item)
+            item: Item | None = await self._queue.get()
+            while item is not None:
+                if isinstance(item, bytes):
+                    self._out.append(item)
+                elif isinstance(item, Replay):
+                    await self._replay(item)
+                else:
+                    await self._deliver(item)
+                if len(self._out) >= WRITE_FRAMES:
+                    await self._write()
+                item = self._queue.get_nowait()
+            await self._write()
+
+    async def _write(self) -> None:
+        """What is gathered goes out before the writer waits for anything else (the
+        database, the next item): frames never wait behind a query."""
+        if self._out:
+            out, self._out = self._out, []
+            await self._send(out)
 
     async def _deliver(self, message: BusMessage) -> None:
         conv, seq = message.conversation_id, message.seq
         if conv is None or seq is None:
-            await self._send(message.frame.decode())
+            self._out.append(message.frame)
             return
         delivered = self._delivered.get(conv)
         if delivered is None:
             if not self.is_visitor:
                 # First news of a chat on this agent socket: track it from here, so a later
                 # gap (a message a dying node stored but never published) is filled.
-                await self._send(message.frame.decode())
+                self._out.append(message.frame)
                 self._delivered[conv] = self._first_seen[conv] = seq
                 return
             delivered = 0  # a new conversation of this visitor's: theirs from the start
         if seq <= delivered:
             if seq < self._first_seen.get(conv, 0):
-                await self._send(message.frame.decode())  # older than our first sight, arriving late
+                self._out.append(message.frame)  # older than our first sight, arriving late
             return
         if seq > delivered + 1:
             await self._send_stored(conv, delivered, seq)
-        await self._send(message.frame.decode())
+        self._out.append(message.frame)
         self._delivered[conv] = seq
 
     async def _send_stored(self, conversation_id: str, after: int, before: int) -> None:
+        await self._write()
         rows = await messages_between(self.ctx.db, conversation_id, after, before, include_private=not self.is_visitor)
         for row in rows:
-            await self._send(message_frame(row).decode())
+            self._out.append(message_frame(row))
+            if len(self._out) >= WRITE_FRAMES:
+                await self._write()
 
     async def _replay(self, replay: Replay) -> None:
+        await self._write()
         cursors = dict(replay.cursors)
         if replay.all_of_visitor and isinstance(self.actor, VisitorActor):
             for conversation in await visitor_conversations(self.ctx.db, self.actor):
@@ -183,15 +207,16 @@ class Connection:
         for conversation_id, cursor in cursors.items():
             await self._replay_one(conversation_id, cursor)
         if replay.then_synced:
-            await self._send(encode({"type": "synced"}).decode())
+            self._out.append(encode({"type": "synced"}))
 
     async def _replay_one(self, conversation_id: str, cursor: int) -> None:
+        await self._write()
         async with self.ctx.db.reader() as session:
             try:
                 conversation = await conversation_for(session, self.actor, conversation_id)
             except NotFound as exc:
-                await self._send(
-                    encode({"type": "error", "code": exc.code, "message": exc.message, "field": "cursors"}).decode()
+                self._out.append(
+                    encode({"type": "error", "code": exc.code, "message": exc.message, "field": "cursors"})
                 )
                 return
             last_seq = conversation.last_seq

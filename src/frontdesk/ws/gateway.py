@@ -24,6 +24,7 @@ from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.routing.availability import console_opened, set_status
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION, FrameError, Hello, Ping, Read, Resume, Send, TypingFrame, parse
+from frontdesk.ws.protocol import SEND_FRAMES
 from frontdesk.ws.session import open_session
 
 log = logging.getLogger(__name__)
@@ -139,8 +140,17 @@ async def _hello(websocket: WebSocket) -> Hello | None:
 
 
 async def _serve(websocket: WebSocket, ctx: Context, actor: Actor, hello: Hello) -> None:
-    async def send(text: str) -> None:
-        await websocket.send_text(text)
+    send_frames = websocket.scope.get("extensions", {}).get(SEND_FRAMES)
+
+    async def send(frames: list[bytes]) -> None:
+        if send_frames is None:  # another ASGI server than ours (cli.py)
+            for frame in frames:
+                await websocket.send_text(frame.decode())
+            return
+        try:
+            await send_frames(frames)
+        except OSError:  # uvicorn's ClientDisconnected, as Starlette would raise it
+            raise WebSocketDisconnect(1006) from None
 
     async def close(code: int, reason: str) -> None:
         if websocket.client_state is WebSocketState.CONNECTED:

@@ -49,7 +49,7 @@ async def open_session(
     ctx: Context,
     actor: Actor,
     cursors: dict[str, int],
-    send: Callable[[str], Coroutine[Any, Any, None]],
+    send: Callable[[list[bytes]], Coroutine[Any, Any, None]],
     close: Callable[[int, str], Coroutine[Any, Any, None]],
 ) -> LiveSession:
     conn = Connection(ctx, actor, send, close)
