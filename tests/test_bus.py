@@ -58,6 +58,23 @@ async def test_publications_made_at_once_arrive_all_and_in_order(bus: Bus) -> No
     assert [m.seq for m in heard] == list(range(300))
 
 
+async def test_one_publication_to_several_topics_keeps_its_order(bus: Bus) -> None:
+    """An action's events go out together (``Context.publish``): a subscriber of several
+    of their topics hears them in the order given, each topic's copy once."""
+    both: list[BusMessage] = []
+    only_f: list[BusMessage] = []
+    bus.subscribe(["topic:e", "topic:f"], both.append)
+    bus.subscribe(["topic:f"], only_f.append)
+    await bus.ready()
+    await bus.publish_all([("topic:e", msg(1)), ("topic:f", msg(1)), ("topic:e", msg(2)), ("topic:f", msg(3))])
+    await settle(bus, both, 4)
+    await settle(bus, only_f, 2)
+    await asyncio.sleep(0.05)
+    assert [m.seq for m in both] == [1, 1, 2, 3]
+    assert [m.seq for m in only_f] == [1, 3]
+    await bus.publish_all([])  # nothing to send returns at once
+
+
 async def test_closed_subscriptions_hear_nothing_more(bus: Bus) -> None:
     heard: list[BusMessage] = []
     kept: list[BusMessage] = []

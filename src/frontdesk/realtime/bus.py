@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -103,6 +103,11 @@ class Bus(abc.ABC):
 
     @abc.abstractmethod
     async def publish(self, topic: str, message: BusMessage) -> None: ...
+
+    async def publish_all(self, items: Sequence[tuple[str, BusMessage]]) -> None:
+        """Several publications, in this order; returns when the backend has them all."""
+        for topic, message in items:
+            await self.publish(topic, message)
 
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Connect to the backend, if it has one."""
