@@ -22,6 +22,7 @@ from frontdesk.errors import Forbidden
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.queries import messages_page
 from frontdesk.messages.quick_send import quick_send
+from frontdesk.messages.views import message_data, message_json
 from frontdesk.routing.teams import TeamSpec, save_team
 from frontdesk.search.queries import SearchFilter, search_messages
 from frontdesk.storage.quick import Exec, Statement
@@ -84,6 +85,21 @@ async def test_message_ids_are_time_ordered_uuids_on_both_paths(ctx: Context) ->
     assert ids[2:] == [m.id for m in later]
     assert ids[1:] == sorted(ids[1:]), "each id follows the one made before it (2 ms before)"
     assert len(set(ids)) == 4
+
+
+async def test_the_quick_paths_json_is_the_models_json(ctx: Context) -> None:
+    """The event and the ack of a quick send are built without the models
+    (``message_json``): byte for byte what the models give, for the message as sent and
+    as read back."""
+    _team, visitor, conversation_id = await _chat_under_way(ctx)
+    commits = ctx.quick.commits
+    result = await send_message(ctx, visitor, NewMessage(body="Plain <b>text</b>", client_ref=uuid.uuid4().hex))
+    assert ctx.quick.commits == commits + 1, "by the quick path"
+    stored = (await messages_page(ctx.db, visitor, conversation_id))[-1]
+
+    assert result.json() == message_data(result.message).model_dump(mode="json")
+    assert message_json(stored) == message_data(stored).model_dump(mode="json") == result.json()
+    assert result.json()["created_at"].endswith("Z") and result.json()["author"]["type"] == "visitor"
 
 
 async def test_concurrent_sends_share_commits_and_keep_their_order(ctx: Context) -> None:

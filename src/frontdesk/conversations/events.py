@@ -4,6 +4,7 @@ the visitor only for what they may see."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from frontdesk.agents.models import Agent
 from frontdesk.contacts.models import Contact
@@ -12,10 +13,10 @@ from frontdesk.conversations.views import conversation_data
 from frontdesk.events import (
     ConversationCreated,
     ConversationUpdated,
+    Dumped,
     Event,
     EventName,
     MessageCreated,
-    MessageData,
 )
 from frontdesk.messages.models import Message, StoredMessage
 from frontdesk.messages.views import message_data
@@ -33,15 +34,17 @@ class ChatRef:
 
 
 def message_created(
-    message: StoredMessage, conversation: Conversation | ChatRef, data: MessageData | None = None
+    message: StoredMessage, conversation: Conversation | ChatRef, data: dict[str, Any] | None = None
 ) -> Event:
-    """``data``: the message's view when the caller has built it already."""
+    """``data``: the message's JSON form (``message_json``) when the caller has it already."""
     topics: tuple[str, ...] = (workspace_agents(message.workspace_id),)
     if not message.private:
         topics += (visitor(conversation.contact_id),)
     return Event(
         EventName.MESSAGE_CREATED,
-        MessageCreated.model_construct(message=data or message_data(message)),
+        Dumped(MessageCreated, {"message": data})
+        if data is not None
+        else MessageCreated.model_construct(message=message_data(message)),
         topics,
         conversation_id=message.conversation_id,
         seq=message.seq,

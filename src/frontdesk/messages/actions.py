@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +31,7 @@ from frontdesk.messages.append import append_message, author_of
 from frontdesk.messages.mentions import mention_events
 from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message, StoredMessage
 from frontdesk.messages.quick_send import applies, quick_send
-from frontdesk.messages.views import message_data
+from frontdesk.messages.views import message_data, message_json
 from frontdesk.routing.announce import announce
 from frontdesk.routing.assignment import take_seat_anyway
 from frontdesk.routing.dispatch import reopened, route_new
@@ -58,11 +59,14 @@ class NewMessage:
 class SendResult:
     message: StoredMessage
     duplicate: bool
-    # The message's view when it was built already (for its event): the ack reuses it.
-    view: MessageData | None = None
+    # The message's JSON form when it was built already (for its event): the ack reuses it.
+    built: dict[str, Any] | None = None
 
     def data(self) -> MessageData:
-        return self.view or message_data(self.message)
+        return message_data(self.message)
+
+    def json(self) -> dict[str, Any]:
+        return self.built if self.built is not None else message_json(self.message)
 
 
 async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResult:
@@ -71,9 +75,9 @@ async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResul
     if applies(new.private, new.attachment_ids, new.site_speaker):
         sent = await ctx.quick.run(quick_send(actor, body, new.client_ref, new.conversation_id))
         if sent is not None:
-            view = message_data(sent.message)
-            await ctx.publish([conversation_events.message_created(sent.message, sent.chat, view)])
-            return SendResult(sent.message, duplicate=False, view=view)
+            built = message_json(sent.message)
+            await ctx.publish([conversation_events.message_created(sent.message, sent.chat, built)])
+            return SendResult(sent.message, duplicate=False, built=built)
     try:
         async with ctx.db.transaction() as session:
             if new.client_ref and (earlier := await _sent_before(session, actor, new.client_ref)):

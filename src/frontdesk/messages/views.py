@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from frontdesk.attachments.views import attachment_data
 from frontdesk.clock import isoformat
@@ -27,3 +27,23 @@ def message_data(message: StoredMessage) -> MessageData:
         system=message.system,
         attachments=[attachment_data(a) for a in message.attachments or ()],
     )
+
+
+def message_json(message: StoredMessage) -> dict[str, Any]:
+    """``message_data(message).model_dump(mode="json")``, for a message without files or
+    system data built directly: the hot path's event and ack. The two models cost a tenth
+    of a sent message's CPU; tests/test_quick_send.py holds both forms equal."""
+    if message.attachments or message.system:
+        return message_data(message).model_dump(mode="json")
+    return {
+        "id": message.id,
+        "conversation_id": message.conversation_id,
+        "seq": message.seq,
+        "author": {"type": message.author_type, "id": message.author_id, "name": message.author_name},
+        "body": message.body,
+        "private": message.private,
+        "client_ref": message.client_ref,
+        "created_at": isoformat(message.created_at),
+        "system": None,
+        "attachments": [],
+    }

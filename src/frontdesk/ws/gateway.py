@@ -254,7 +254,7 @@ class FrameHandler:
                 "type": "ack",
                 "client_ref": frame.client_ref,
                 "ref": frame.ref,
-                "message": result.data().model_dump(mode="json"),
+                "message": result.json(),
                 "duplicate": result.duplicate,
             }
         )
