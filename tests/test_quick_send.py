@@ -213,3 +213,22 @@ async def test_sends_go_on_after_postgresql_drops_the_quick_connections(ctx: Con
     history = await messages_page(ctx.db, visitor, conversation_id, limit=100)
     assert [m.body for m in history].count("are you still there?") == 1
     assert history[-1].id == after.id
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_sqlite_writer_goes_back_to_the_pool_with_nothing_open(ctx: Context) -> None:
+    """The writer's pool rolls back on return only what is open (storage/db.py): quick
+    writes commit behind SQLAlchemy's back and need no ROLLBACK after them, but a
+    transaction left open that way must not reach the next user of the connection."""
+    _team, visitor, _ = await _chat_under_way(ctx)
+    await say(ctx, visitor, "quick")
+    async with ctx.db.engine.connect() as conn:
+        sqlite = (await conn.get_raw_connection()).driver_connection._conn  # type: ignore[union-attr]
+        assert not sqlite.in_transaction
+        sqlite.execute("BEGIN IMMEDIATE")  # as a batch cut short would leave it
+        sqlite.execute("UPDATE conversations SET priority = 'urgent'")
+    async with ctx.db.engine.connect() as conn:
+        assert not (await conn.get_raw_connection()).driver_connection._conn.in_transaction  # type: ignore[union-attr]
+    async with ctx.db.reader() as session:
+        priorities = set((await session.execute(select(Conversation.priority))).scalars())
+    assert "urgent" not in priorities, "what was left open was rolled back"
