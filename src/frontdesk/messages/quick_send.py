@@ -117,16 +117,13 @@ def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id:
             "private": False,
             "client_ref": client_ref,
         }
-        if execute.dialect == "postgresql":
-            rows = execute(_POSTGRES[kind], values)
-        else:
-            rows = execute(_SQLITE[kind], values)
-            if rows:
-                conv_id, workspace_id, _, _, _, seq = rows[0]
-                execute(_INSERT, values | {"workspace_id": workspace_id, "conversation_id": conv_id, "seq": seq})
+        postgres = execute.dialect == "postgresql"  # there the insert is part of the bump
+        rows = execute(_POSTGRES[kind] if postgres else _SQLITE[kind], values)
         if not rows:
             return None
         conv_id, workspace_id, contact_id, team_id, assignee_id, seq = rows[0]
+        if not postgres:
+            execute(_INSERT, values | {"workspace_id": workspace_id, "conversation_id": conv_id, "seq": seq})
         message = SentMessage(
             id=message_id,
             workspace_id=workspace_id,

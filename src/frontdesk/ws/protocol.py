@@ -3,8 +3,8 @@
 A sent message goes out as three frames (the sender's ack and own event, the agents'
 event), and a busy console's socket has several events waiting whenever its writer
 wakes. Through ASGI each frame is a ``websocket.send`` and a ``transport.write``, which
-is a ``send`` system call: a fifth of the server's time at saturation
-(docs/benchmarks.md). The ASGI extension ``frontdesk.send_frames`` takes the frames a
+is a ``send`` system call: sending took a tenth of the server's samples at saturation,
+the system calls 4-11% of them (docs/benchmarks.md). The ASGI extension ``frontdesk.send_frames`` takes the frames a
 socket's writer has gathered (``ws/connection.py``), encoded already, and writes them
 with one call. Everything else is uvicorn's.
 """
