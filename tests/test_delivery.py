@@ -76,6 +76,28 @@ async def test_frames_queued_together_leave_in_one_write_in_order(ctx: Context) 
     assert [[orjson.loads(f)["n"] for f in write] for write in writes] == [[0, 1, 2, 3], [4]]
 
 
+async def test_the_welcome_leads_even_when_an_event_came_first(ctx: Context) -> None:
+    """A session subscribes before it reads the welcome's state (ws/session.py): an event
+    heard meanwhile waits behind the welcome, which every client expects first."""
+    team = await make_team(ctx)
+    writes: list[bytes] = []
+
+    async def send(frames: list[bytes]) -> None:
+        writes.extend(frames)
+
+    async def close(code: int, reason: str) -> None:
+        raise AssertionError(f"closed {code} {reason}")
+
+    conn = Connection(ctx, team.owner, send, close)
+    conn.on_bus(BusMessage(frame=b'{"type":"event"}', event="typing.started", droppable=True))
+    conn.welcome({"type": "welcome"})
+    writer = asyncio.create_task(conn.run())
+    await asyncio.sleep(0.05)
+    writer.cancel()
+
+    assert [orjson.loads(f)["type"] for f in writes] == ["welcome", "event"]
+
+
 async def test_a_full_queue_drops_typing_but_closes_for_messages(ctx: Context) -> None:
     team = await make_team(ctx)
     closed: list[int] = []

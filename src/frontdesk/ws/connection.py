@@ -86,6 +86,13 @@ class Mailbox:
                 self._waiter = None
         return self._items.pop(0)  # at most QUEUE_FRAMES long, mostly one
 
+    def put_first(self, item: Item) -> None:
+        """Ahead of what waits, past the limit if need be: for the one frame that must
+        open the stream."""
+        self._items.insert(0, item)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
     def get_nowait(self) -> Item | None:
         return self._items.pop(0) if self._items else None
 
@@ -124,6 +131,11 @@ class Connection:
 
     def frame(self, frame: dict[str, object]) -> None:
         self._put(encode(frame))
+
+    def welcome(self, frame: dict[str, object]) -> None:
+        """The first frame, whatever the bus delivered while the session was opening."""
+        if not self._closing:
+            self._queue.put_first(encode(frame))
 
     def replay(self, replay: Replay) -> None:
         self._put(replay)

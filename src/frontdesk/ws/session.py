@@ -67,7 +67,8 @@ async def open_session(
         # The state that events update, read after subscribing: a change made between the
         # widget's session request and this socket is not lost.
         welcome.update(await _visitor_state(ctx, actor))
-    conn.frame(welcome)
+    # Events heard since subscribing (while the welcome's state was read) follow it.
+    conn.welcome(welcome)
     conn.replay(Replay(dict(cursors), all_of_visitor=isinstance(actor, VisitorActor)))
     writer = asyncio.create_task(conn.run(), name="live-session-writer")
     return LiveSession(conn, subscription, writer)
