@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 
 from frontdesk.actors import AgentActor
-from frontdesk.clock import utcnow
 from frontdesk.contacts.blocking import BlockedAddress
 from frontdesk.contacts.models import Contact
+from frontdesk.contacts.quick_session import SessionContact, new_contact, seen_again
 from frontdesk.contacts.tokens import VisitorClaims
 from frontdesk.contacts.views import contact_summary
 from frontdesk.context import Context
@@ -28,51 +28,45 @@ MAX_ATTRIBUTE_VALUE_CHARS = 500
 
 @dataclass(frozen=True)
 class VisitorSession:
-    contact: Contact
+    contact: SessionContact
     website: Website
     token: str
     resumed: bool
-
-
-def anonymous_name(contact_id: str) -> str:
-    return f"Visitor {int(contact_id[:8], 16) % 10000:04d}"
 
 
 async def start_visitor_session(
     ctx: Context, widget_key: str, token: str | None, ip: str | None = None
 ) -> VisitorSession:
     """Resume the visitor of ``token`` on this website, or make a new anonymous contact.
-    A blocked contact, or anyone from a blocked address, is refused."""
+    A blocked contact, or anyone from a blocked address, is refused. The one write goes
+    with the quick writes (contacts/quick_session.py): every page view comes here."""
     claims = ctx.visitor_tokens.verify(token) if token else None
-    async with ctx.db.transaction() as session:
+    async with ctx.db.reader() as session:
         website = await session.scalar(select(Website).where(Website.widget_key == widget_key))
-        if website is None:
-            raise NotFound(f"no website with key {widget_key!r}; check the snippet", field="website_key")
-        contact = None
-        if claims is not None and claims.website_id == website.id:
-            contact = await session.get(Contact, claims.contact_id)
-        resumed = contact is not None
+    if website is None:
+        raise NotFound(f"no website with key {widget_key!r}; check the snippet", field="website_key")
+    contact = None
+    if claims is not None and claims.website_id == website.id:
+        contact = await ctx.quick.run(seen_again(claims.contact_id, website.id, ip))
         if contact is not None and contact.blocked:
             raise Forbidden("this visitor is blocked")
-        if (
-            contact is None
-            and ip
-            and await session.scalar(
-                select(BlockedAddress.ip).where(
-                    BlockedAddress.workspace_id == website.workspace_id, BlockedAddress.ip == ip
-                )
-            )
-        ):
-            raise Forbidden("this visitor is blocked")
-        if contact is None:
-            contact = Contact(workspace_id=website.workspace_id, website_id=website.id, name="")
-            session.add(contact)
-            await session.flush()
-            contact.name = anonymous_name(contact.id)
-        contact.last_seen_at = utcnow()
-        contact.last_ip = ip or contact.last_ip
+    resumed = contact is not None
+    if contact is None:
+        contact = await ctx.quick.run(new_contact(website.workspace_id, website.id, ip))
+        if contact is None:  # refused: a blocked address, or the website has just gone
+            if ip and await _address_blocked(ctx, website.workspace_id, ip):
+                raise Forbidden("this visitor is blocked")
+            raise NotFound(f"no website with key {widget_key!r}; check the snippet", field="website_key")
     new_token = ctx.visitor_tokens.issue(VisitorClaims(contact_id=contact.id, website_id=website.id))
     return VisitorSession(contact=contact, website=website, token=new_token, resumed=resumed)
+
+
+async def _address_blocked(ctx: Context, workspace_id: str, ip: str) -> bool:
+    async with ctx.db.reader() as session:
+        found = await session.scalar(
+            select(BlockedAddress.ip).where(BlockedAddress.workspace_id == workspace_id, BlockedAddress.ip == ip)
+        )
+    return found is not None
 
 
 @dataclass(frozen=True)

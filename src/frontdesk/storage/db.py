@@ -94,7 +94,14 @@ class Database:
 
 def _sqlite_engine(url: str, *, writer: bool, echo: bool) -> AsyncEngine:
     pool: dict[str, Any] = (
-        {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30, "pool_reset_on_return": None} if writer else {}
+        {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30, "pool_reset_on_return": None}
+        if writer
+        # Four readers and no overflow: each reader is a thread, and with 100 widget
+        # sessions starting at once, 15 threads (the default 5 and 10 of overflow, opened
+        # and closed again) took turns at the GIL so often that 75 sessions a second
+        # started, against 167-192 with 2-4 readers (docs/benchmarks.md). Reads wait in
+        # the pool's queue instead.
+        else {"pool_size": 4, "max_overflow": 0, "pool_timeout": 30}
     )
     # The writer's connection is also used on the event loop's thread by quick writes
     # (storage/quick.py), while checked out of the pool, never by two threads at once.
