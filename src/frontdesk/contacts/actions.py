@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from frontdesk.actors import AgentActor
-from frontdesk.contacts.blocking import BlockedAddress
+from frontdesk.contacts.blocking import is_blocked
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.quick_session import SessionContact, new_contact, seen_again
 from frontdesk.contacts.tokens import VisitorClaims
@@ -54,19 +54,11 @@ async def start_visitor_session(
     if contact is None:
         contact = await ctx.quick.run(new_contact(website.workspace_id, website.id, ip))
         if contact is None:  # refused: a blocked address, or the website has just gone
-            if ip and await _address_blocked(ctx, website.workspace_id, ip):
+            if await is_blocked(ctx.db, website.workspace_id, None, ip):
                 raise Forbidden("this visitor is blocked")
             raise NotFound(f"no website with key {widget_key!r}; check the snippet", field="website_key")
     new_token = ctx.visitor_tokens.issue(VisitorClaims(contact_id=contact.id, website_id=website.id))
     return VisitorSession(contact=contact, website=website, token=new_token, resumed=resumed)
-
-
-async def _address_blocked(ctx: Context, workspace_id: str, ip: str) -> bool:
-    async with ctx.db.reader() as session:
-        found = await session.scalar(
-            select(BlockedAddress.ip).where(BlockedAddress.workspace_id == workspace_id, BlockedAddress.ip == ip)
-        )
-    return found is not None
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ A sent message goes out as three frames (the sender's ack and own event, the age
 event), and a busy console's socket has several events waiting whenever its writer
 wakes. Through ASGI each frame is a ``websocket.send`` and a ``transport.write``, which
 is a ``send`` system call: sending took a tenth of the server's samples at saturation,
-the system calls 4-11% of them (docs/benchmarks.md). The ASGI extension ``frontdesk.send_frames`` takes the frames a
-socket's writer has gathered (``ws/connection.py``), encoded already, and writes them
-with one call. Everything else is uvicorn's.
+the system calls 4-11% of them (docs/benchmarks.md). The ASGI extension
+``frontdesk.send_frames`` takes the frames a socket's writer has gathered
+(``ws/connection.py``), encoded already, and writes them with one call. Everything else
+is uvicorn's.
 """
 
 from __future__ import annotations
