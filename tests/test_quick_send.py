@@ -113,6 +113,73 @@ async def test_concurrent_sends_share_commits_and_keep_their_order(ctx: Context)
     assert ctx.quick.commits - commits < 30, "group commit: one commit for what arrived together"
 
 
+async def test_a_batch_numbers_each_chat_in_the_order_its_messages_came(ctx: Context) -> None:
+    """On SQLite a batch's messages are stored by three statements for them all
+    (``QuickSend.together``): the chats and seqs, the refusals and the reply clocks must
+    be what one write after the other would have left, as on PostgreSQL."""
+    team, visitor, chat = await _chat_under_way(ctx)
+    other, _ = await make_visitor(ctx, team.website)
+    other_chat = (await say(ctx, other, "Anyone there?")).conversation_id
+    stranger, _ = await make_visitor(ctx, team.website)
+
+    async def state(conversation_id: str) -> tuple[int, object]:
+        async with ctx.db.reader() as session:
+            row = await session.get_one(Conversation, conversation_id)
+            return row.last_seq, row.awaiting_reply_since
+
+    (seq, _), (other_seq, other_waiting) = await state(chat), await state(other_chat)
+    commits = ctx.quick.commits
+    writes = [
+        quick_send(visitor, "first", uuid.uuid4().hex, chat),
+        quick_send(team.owner, "an answer", uuid.uuid4().hex, chat),
+        quick_send(stranger, "not my chat", uuid.uuid4().hex, chat),
+        quick_send(other, "still waiting", uuid.uuid4().hex, None),
+        quick_send(visitor, "and another thing", uuid.uuid4().hex, None),
+    ]
+    sent = await asyncio.gather(*(ctx.quick.run(write) for write in writes))
+
+    assert sent[2] is None, "another visitor's chat is refused, in a batch as alone"
+    assert [(s.message.conversation_id, s.message.seq) for s in sent if s] == [
+        (chat, seq + 1),
+        (chat, seq + 2),
+        (other_chat, other_seq + 1),
+        (chat, seq + 3),
+    ]
+    if ctx.db.is_sqlite:
+        assert ctx.quick.commits - commits <= 2, "one batch, or two if the first write went alone"
+    history = await messages_page(ctx.db, team.owner, chat, limit=100)
+    assert [(m.seq, m.author_type, m.body) for m in history][-3:] == [
+        (seq + 1, "visitor", "first"),
+        (seq + 2, "agent", "an answer"),
+        (seq + 3, "visitor", "and another thing"),
+    ]
+    last = sent[4]
+    assert last is not None
+    # The agent answered, then the visitor wrote again: waiting since that last message.
+    assert await state(chat) == (seq + 3, last.message.created_at)
+    # Still waiting since their first message: a visitor writing again does not reset it.
+    assert await state(other_chat) == (other_seq + 1, other_waiting)
+
+
+async def test_a_retried_send_in_a_batch_is_answered_as_a_duplicate(ctx: Context) -> None:
+    """A client_ref used before makes the batch's insert fail on SQLite; the batch is
+    then run write by write, and the retry goes to the full path, which finds it."""
+    _team, visitor, chat = await _chat_under_way(ctx)
+    first = await send_message(ctx, visitor, NewMessage(body="once", client_ref="retried-ref-1"))
+
+    results = await asyncio.gather(
+        send_message(ctx, visitor, NewMessage(body="before", client_ref=uuid.uuid4().hex)),
+        send_message(ctx, visitor, NewMessage(body="once", client_ref="retried-ref-1")),
+        send_message(ctx, visitor, NewMessage(body="after", client_ref=uuid.uuid4().hex)),
+    )
+
+    assert [r.duplicate for r in results] == [False, True, False]
+    assert results[1].message.id == first.message.id
+    history = await messages_page(ctx.db, visitor, chat, limit=100)
+    assert [m.body for m in history][-3:] == ["once", "before", "after"]
+    assert [m.seq for m in history] == list(range(1, len(history) + 1))
+
+
 async def test_what_the_quick_path_cannot_do_still_happens(ctx: Context) -> None:
     team, visitor, conversation_id = await _chat_under_way(ctx)
     sent = await send_message(ctx, visitor, NewMessage(body="once", client_ref="retry-me-1"))

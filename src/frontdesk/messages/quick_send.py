@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -20,6 +21,7 @@ import orjson
 from frontdesk.actors import Actor, VisitorActor
 from frontdesk.clock import utcnow
 from frontdesk.conversations.events import ChatRef
+from frontdesk.events import Author
 from frontdesk.ids import new_sortable_id
 from frontdesk.messages.append import author_of
 from frontdesk.messages.models import SentMessage
@@ -29,27 +31,44 @@ from frontdesk.storage.quick import Exec, Statement
 # Find, check and bump the chat in one statement: the UPDATE locks the row (PostgreSQL)
 # and numbers the message from ``last_seq`` as it is at that moment, and RETURNING hands
 # back what the insert and the events need. No row: the quick path does not apply.
+#
+# Which chat, and whether the actor may write in it this way, is said once below and
+# rendered twice: for one write (``:name`` parameters, on PostgreSQL and when a batch is
+# retried write by write) and for a whole SQLite batch (``send_together``), where each
+# value comes from the batch's JSON (``json_extract(j.value, '$.name')``).
 _RETURNING = " RETURNING id, workspace_id, contact_id, team_id, assignee_id, last_seq"
 # The visitor's chat, named or (as ``ongoing()`` in conversations/queries.py finds it
 # for the full path) their newest unresolved one on this website, if it is open and the
 # visitor not blocked. A pending chat (its status changes) or a blocked visitor (an
 # error to give) takes the full path.
-_VISITOR_BUMP = (
-    "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :now, "
-    "awaiting_reply_since = COALESCE(awaiting_reply_since, :now) WHERE {chat} AND contact_id = :contact_id "
-    "AND status = 'open' AND NOT EXISTS (SELECT 1 FROM contacts WHERE id = :contact_id AND blocked)"
-)
 _NEWEST = (
-    "id = (SELECT id FROM conversations WHERE contact_id = :contact_id AND website_id = :website_id "
+    "(SELECT id FROM conversations WHERE contact_id = {contact_id} AND website_id = {website_id} "
     "AND status != 'resolved' ORDER BY created_at DESC LIMIT 1)"
 )
-_FOR_VISITOR = {"visitor": _VISITOR_BUMP.format(chat=_NEWEST), "visitor_chat": _VISITOR_BUMP.format(chat="id = :id")}
+_VISITOR_MAY = (
+    "{c}.contact_id = {contact_id} AND {c}.status = 'open' "
+    "AND NOT EXISTS (SELECT 1 FROM contacts WHERE id = {contact_id} AND blocked)"
+)
 # A chat that has its agent, in the actor's workspace and one of their teams'
 # (``AgentActor.may_see``): an unassigned chat is taken by answering, on the full path.
+_AGENT_MAY = (
+    "{c}.workspace_id = {workspace_id} AND {c}.assignee_id IS NOT NULL "
+    "AND ({sees_all} OR {c}.team_id IS NULL OR {c}.assignee_id = {agent_id} OR {c}.team_id IN ({teams}))"
+)
+_ONE = {name: f":{name}" for name in ("id", "contact_id", "website_id", "workspace_id", "agent_id", "sees_all")}
+# S608 below: the SQL is built from these constants alone; every value is bound.
+_VISITOR_BUMP = (
+    "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :now, "  # noqa: S608
+    "awaiting_reply_since = COALESCE(awaiting_reply_since, :now) WHERE id = {chat} AND "
+    + _VISITOR_MAY.format(c="conversations", **_ONE)
+)
+_FOR_VISITOR = {
+    "visitor": _VISITOR_BUMP.format(chat=_NEWEST.format(**_ONE)),
+    "visitor_chat": _VISITOR_BUMP.format(chat=":id"),
+}
 _FOR_AGENT = (
-    "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :now, awaiting_reply_since = NULL "
-    "WHERE id = :id AND workspace_id = :workspace_id AND assignee_id IS NOT NULL "
-    "AND (:sees_all OR team_id IS NULL OR assignee_id = :agent_id OR team_id IN ({teams}))"
+    "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :now, awaiting_reply_since = NULL "  # noqa: S608
+    "WHERE id = :id AND " + _AGENT_MAY.format(c="conversations", teams="{teams}", **_ONE)
 )
 _COLUMNS = (
     "id, workspace_id, conversation_id, seq, author_type, author_id, author_name, body, private, client_ref, created_at"
@@ -103,43 +122,148 @@ def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id:
     if target is None:
         return lambda _: None
     kind, params = target
-    author = author_of(actor)
+    return QuickSend(kind, params, author_of(actor), body, client_ref)
 
-    def write(execute: Exec) -> QuickSent | None:
+
+@dataclass(frozen=True, slots=True)
+class QuickSend:
+    """One message to store: alone by calling it (PostgreSQL, or a SQLite batch retried
+    write by write), or with the rest of a SQLite batch by ``together``."""
+
+    kind: str  # a key of _BUMPS
+    params: dict[str, Any]
+    author: Author
+    body: str
+    client_ref: str | None
+
+    def __call__(self, execute: Exec) -> QuickSent | None:
         now, message_id = utcnow(), new_sortable_id()
-        values = params | {
+        values = self.params | {
             "now": now,
             "message_id": message_id,
-            "author_type": author.type,
-            "author_id": author.id,
-            "author_name": author.name,
-            "body": body,
+            "author_type": self.author.type,
+            "author_id": self.author.id,
+            "author_name": self.author.name,
+            "body": self.body,
             "private": False,
-            "client_ref": client_ref,
+            "client_ref": self.client_ref,
         }
         postgres = execute.dialect == "postgresql"  # there the insert is part of the bump
-        rows = execute(_POSTGRES[kind] if postgres else _SQLITE[kind], values)
+        rows = execute(_POSTGRES[self.kind] if postgres else _SQLITE[self.kind], values)
         if not rows:
             return None
         conv_id, workspace_id, contact_id, team_id, assignee_id, seq = rows[0]
         if not postgres:
             execute(_INSERT, values | {"workspace_id": workspace_id, "conversation_id": conv_id, "seq": seq})
+        return self._sent(message_id, now, (conv_id, workspace_id, contact_id, team_id, assignee_id, seq))
+
+    def _sent(self, message_id: str, now: datetime, chat: tuple[Any, ...]) -> QuickSent:
+        conv_id, workspace_id, contact_id, team_id, assignee_id, seq = chat
         message = SentMessage(
             id=message_id,
             workspace_id=workspace_id,
             conversation_id=conv_id,
             seq=seq,
-            author_type=author.type,
-            author_id=author.id,
-            author_name=author.name,
-            body=body,
+            author_type=self.author.type,
+            author_id=self.author.id,
+            author_name=self.author.name,
+            body=self.body,
             private=False,
-            client_ref=client_ref,
+            client_ref=self.client_ref,
             created_at=now,
         )
         return QuickSent(message, ChatRef(contact_id=contact_id, team_id=team_id, assignee_id=assignee_id))
 
-    return write
+    @staticmethod
+    def together(execute: Exec, sends: list[QuickSend]) -> list[QuickSent | None]:
+        """A SQLite batch's messages in three statements, whatever their number: find
+        and check every chat, bump the chats, insert the messages. Each statement run
+        by a thread other than the event loop's waits for the GIL (up to the switch
+        interval) as it starts and as it ends; three per batch instead of two per
+        message is what lets the batch leave the loop's thread (storage/quick.py).
+        Several messages to one chat (two tabs, a visitor and an agent) are numbered
+        in the order they came, and its reply clock ends as if they had been sent one
+        after the other."""
+        batch = orjson.dumps([{"kind": send.kind, **send.params} for send in sends]).decode()
+        ((found,),) = execute(_FIND_ALL, {"batch": batch})
+        now = utcnow()
+        chats: dict[str, list[Any]] = {}  # id -> [id, last_seq, reply clock]
+        rows: list[tuple[Any, ...]] = []
+        sent: list[QuickSent | None] = [None] * len(sends)
+        for index, conv_id, last_seq, workspace_id, contact_id, team_id, assignee_id in sorted(orjson.loads(found)):
+            send = sends[index]
+            chat = chats.setdefault(conv_id, [conv_id, last_seq, None])
+            chat[1] += 1
+            chat[2] = _reply_clock(chat[2], answered=send.kind == "agent")
+            message_id = new_sortable_id()
+            rows.append(
+                (
+                    message_id,
+                    workspace_id,
+                    conv_id,
+                    chat[1],
+                    send.author.type,
+                    send.author.id,
+                    send.author.name,
+                    send.body,
+                    send.client_ref,
+                )
+            )
+            sent[index] = send._sent(
+                message_id, now, (conv_id, workspace_id, contact_id, team_id, assignee_id, chat[1])
+            )
+        if rows:
+            execute(_BUMP_ALL, {"now": now, "chats": orjson.dumps(list(chats.values())).decode()})
+            execute(_INSERT_ALL, {"now": now, "rows": orjson.dumps(rows).decode()})
+        return sent
+
+
+# How a batch leaves a chat's ``awaiting_reply_since``: an agent's message clears it, a
+# visitor's starts it if it is not running, or anew after an agent's in the same batch.
+_CLEAR, _START, _RESTART = 0, 1, 2
+
+
+def _reply_clock(before: int | None, *, answered: bool) -> int:
+    if answered:
+        return _CLEAR
+    return _START if before is None else _RESTART if before == _CLEAR else before
+
+
+def _one_of_batch(name: str) -> str:
+    return f"json_extract(j.value, '$.{name}')"
+
+
+_MANY = {name: _one_of_batch(name) for name in _ONE}
+_KIND = _one_of_batch("kind")
+_CHAT_OF_BATCH = f"CASE {_KIND} WHEN 'visitor' THEN {_NEWEST.format(**_MANY)} ELSE {_MANY['id']} END"
+_TEAMS_OF_BATCH = "SELECT value FROM json_each(" + _one_of_batch("teams") + ")"  # noqa: S608
+_MAY_OF_BATCH = " ".join(
+    (
+        f"CASE WHEN {_KIND} = 'agent' THEN",
+        _AGENT_MAY.format(c="c", teams=_TEAMS_OF_BATCH, **_MANY),
+        "ELSE",
+        _VISITOR_MAY.format(c="c", **_MANY),
+        "END",
+    )
+)
+_FIND_ALL = Statement(
+    "SELECT json_group_array(json_array(j.key, c.id, c.last_seq, c.workspace_id, c.contact_id, c.team_id, "  # noqa: S608
+    f"c.assignee_id)) FROM json_each(:batch) AS j JOIN conversations AS c ON c.id = {_CHAT_OF_BATCH} "
+    f"WHERE {_MAY_OF_BATCH}"
+)
+_BUMP_ALL = Statement(
+    "UPDATE conversations SET last_seq = json_extract(u.value, '$[1]'), last_activity_at = :now, "
+    "awaiting_reply_since = CASE json_extract(u.value, '$[2]') WHEN 0 THEN NULL "
+    "WHEN 1 THEN COALESCE(awaiting_reply_since, :now) ELSE :now END "
+    "FROM json_each(:chats) AS u WHERE conversations.id = json_extract(u.value, '$[0]')",
+    {"now": _TIME},
+)
+_INSERT_ALL = Statement(
+    f"INSERT INTO messages ({_COLUMNS}) SELECT "  # noqa: S608
+    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(8))
+    + ", FALSE, json_extract(value, '$[8]'), :now FROM json_each(:rows)",
+    {"now": _TIME},
+)
 
 
 def _target(actor: Actor, conversation_id: str | None) -> tuple[str, dict[str, Any]] | None:

@@ -26,8 +26,10 @@ knows what the violation means (a retried ``client_ref``), decides.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -37,13 +39,17 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 from sqlalchemy.util import await_only, greenlet_spawn
 
-from frontdesk.storage.db import POSTGRES_QUICK_CONNECTIONS, SQLITE_BUSY_TIMEOUT_MS, Database
+from frontdesk.storage.db import POSTGRES_QUICK_CONNECTIONS, Database
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # A batch waits for nothing: it takes what queued while the previous one committed. The
 # cap bounds how long the first caller of a batch waits for the others' statements.
 MAX_BATCH = 64
+# Batches one checkout of the SQLite writer may run back to back; ORM transactions wait
+# for the writer at most this long under full load.
+BURST = 4
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,15 @@ class Conflict(Exception):
     """A constraint refused the write; the full path will find out why."""
 
 
+Pending = tuple[Callable[[Exec], Any], "asyncio.Future[Any]"]
+
+
 class QuickWrites:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._pending: list[tuple[Callable[[Exec], Any], asyncio.Future[Any]]] = []
+        # Appended by the loop; on SQLite taken by the writer's thread (deque's append and
+        # popleft are atomic), so a batch takes what arrived up to the moment it starts.
+        self._pending: deque[Pending] = deque()
         self._flushers: set[asyncio.Task[None]] = set()
         self._max_flushers = 1 if db.is_sqlite else POSTGRES_QUICK_CONNECTIONS  # SQLite: one writer
         self._sqlite_exec = _SqliteExec(db.engine.dialect) if db.is_sqlite else None
@@ -82,26 +93,19 @@ class QuickWrites:
         # done(), not membership alone: a flusher that has just ended is discarded only
         # by a callback on the loop's next turn, and it would take this write no more.
         if sum(not f.done() for f in self._flushers) < self._max_flushers:
-            flusher = asyncio.create_task(self._flush())
+            flusher = asyncio.create_task(self._flush_sqlite() if self.db.is_sqlite else self._flush_postgres())
             self._flushers.add(flusher)
             flusher.add_done_callback(self._flushers.discard)
         return await future
 
-    async def _flush(self) -> None:
+    async def _flush_postgres(self) -> None:
         while self._pending:
-            batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-            fns = [fn for fn, _ in batch]
+            batch = _take(self._pending)
             try:
-                outcomes = await (self._sqlite_batch(fns) if self.db.is_sqlite else self._postgres_batch(fns))
+                outcomes = await self._postgres_batch([fn for fn, _ in batch])
             except Exception as exc:  # the transaction itself failed: nobody's write is stored
                 outcomes = [(False, exc)] * len(batch)
-            for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
-                if future.done():
-                    continue  # its caller was cancelled; the write is stored all the same
-                if ok:
-                    future.set_result(value)
-                else:
-                    future.set_exception(value)
+            _answer(batch, outcomes)
 
     # PostgreSQL -------------------------------------------------------------------
     async def _postgres_batch(
@@ -151,43 +155,65 @@ class QuickWrites:
         return values
 
     # SQLite ------------------------------------------------------------------------
-    async def _sqlite_batch(self, fns: list[Callable[[Exec], Any]]) -> list[tuple[bool, Any]]:
-        """The batch's statements run right here, blocking the event loop while SQLite
-        works (a few ms for a full batch). In aiosqlite's thread they were slower: the
-        batch's Python code and the loop's took turns at the GIL, each thread under half
-        a core busy, 21 ms per batch of 50; inline, the same load stored 40% more messages
-        per second (docs/benchmarks.md). Only the COMMIT, which waits for the disk, goes
-        to the thread. The writer pool's one connection is checked out meanwhile, so ORM
-        transactions queue behind the batch, and SQLite sees one writer at a time."""
+    async def _flush_sqlite(self) -> None:
+        while self._pending:
+            await self._sqlite_burst()
+
+    async def _sqlite_burst(self) -> None:
+        """Batches back to back in aiosqlite's thread, BEGIN to COMMIT each, while the
+        loop goes on reading and answering sockets.
+
+        Two batch jobs are queued to the thread at any time: the second starts the
+        moment the first commits and takes what arrived meanwhile, instead of waiting
+        for the loop to hear of the first and send another (1.7 ms a batch of 45).
+        The writer pool's one connection stays checked out for up to ``BURST`` batches,
+        so ORM transactions queue behind them and SQLite sees one writer at a time;
+        giving it back between bursts lets them in (``engine.connect()``'s exit yields
+        to the loop, and the pool's waiter runs first). aiosqlite's own thread, not any:
+        a cancelled caller returns the connection to the pool, whose rollback then
+        queues behind the batches instead of racing them.
+
+        What kept the statements on the loop's thread before was the GIL: sqlite3 lets
+        it go around every statement it runs (and every row it reads), and a thread
+        that wants it back waits while the loop holds it, up to the switch interval
+        (``frontdesk serve`` shortens it, cli.py). Per-message statements in a thread
+        took 21 ms a batch of 50. Writes that run as a set (``together``: messages,
+        messages/quick_send.py) take three statements for the whole batch instead;
+        other writes (widget sessions, the search index's steps) are few and run as
+        they are."""
         async with self.db.engine.connect() as conn:
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection  # aiosqlite.Connection
             assert self._sqlite_exec is not None and driver is not None
-            sqlite = driver._conn
-            self._sqlite_exec.conn = sqlite
-            try:
-                await _begin(sqlite)
-                outcomes = _run_all(sqlite, self._sqlite_exec, fns)
-                if outcomes is None:  # one failed and the transaction was rolled back
-                    await _begin(sqlite)
-                    outcomes = _run_each(sqlite, self._sqlite_exec, fns)
-                # In aiosqlite's thread: the COMMIT is mostly waiting for the disk (the
-                # WAL write and its fsync, 1-3 ms for a batch of 35 messages, more when it
-                # checkpoints), and the loop reads the next batch's frames meanwhile. The
-                # thread needs the GIL back to return; ``frontdesk serve`` shortens the
-                # switch interval to 1 ms for it (cli.py): with the default 5 ms, p99 at
-                # 1,000 msg/s went from 19 to 34 ms. aiosqlite's own thread, not any: a
-                # cancelled caller returns the connection to the pool, whose rollback
-                # then queues behind the COMMIT instead of racing it.
-                await driver.execute("COMMIT")
-            except Exception:
-                if sqlite.in_transaction:
-                    sqlite.execute("ROLLBACK")
-                raise
-            finally:
-                self._sqlite_exec.conn = None
-        self.commits += 1
-        return outcomes
+            args = (driver._conn, self._sqlite_exec, self._pending)
+            jobs = deque(asyncio.ensure_future(driver._execute(_sqlite_batch, *args)) for _ in range(2))
+            submitted = 2
+            while jobs:
+                try:
+                    batch, outcomes = await jobs.popleft()
+                except Exception:  # aiosqlite refused the job (closing): it took nothing
+                    log.exception("the SQLite writer failed")
+                    continue
+                if batch and submitted < BURST:
+                    jobs.append(asyncio.ensure_future(driver._execute(_sqlite_batch, *args)))
+                    submitted += 1
+                if batch:
+                    self.commits += 1
+                _answer(batch, outcomes)
+
+
+def _take(pending: deque[Pending]) -> list[Pending]:
+    return [pending.popleft() for _ in range(min(len(pending), MAX_BATCH))]
+
+
+def _answer(batch: list[Pending], outcomes: list[tuple[bool, Any]]) -> None:
+    for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+        if future.done():
+            continue  # its caller was cancelled; the write is stored all the same
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
 
 
 class _PostgresExec:
@@ -228,7 +254,7 @@ class _SqliteExec:
 
     def __init__(self, dialect: Dialect) -> None:
         self._sa_dialect = dialect
-        self.conn: sqlite3.Connection | None = None
+        self.conn: sqlite3.Connection | None = None  # the writer's, while a batch runs
         self._processors: dict[int, Callable[[Any], Any] | None] = {}
 
     def __call__(self, statement: Statement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -249,26 +275,31 @@ class _SqliteExec:
         return self._processors[key]
 
 
-async def _begin(conn: sqlite3.Connection) -> None:
-    if not _begin_at_once(conn):
-        # Another process (or another engine of this one) is writing: wait for it in a
-        # thread, so this loop serves sockets, and can finish that engine's transaction,
-        # meanwhile.
-        await asyncio.to_thread(conn.execute, "BEGIN IMMEDIATE")
-
-
-def _begin_at_once(conn: sqlite3.Connection) -> bool:
-    """BEGIN IMMEDIATE if no one else holds the write lock; False if someone does."""
-    conn.execute("PRAGMA busy_timeout=0")
+def _sqlite_batch(
+    conn: sqlite3.Connection, execute: _SqliteExec, pending: deque[Pending]
+) -> tuple[list[Pending], list[tuple[bool, Any]]]:
+    """In aiosqlite's thread: what is pending now, in one transaction. BEGIN IMMEDIATE
+    waits (``busy_timeout``) for another process that holds the write lock, here, not
+    on the loop. The futures are the loop's to answer; this only reads the functions."""
+    batch = _take(pending)
+    if not batch:
+        return batch, []
+    fns = [fn for fn, _ in batch]
+    execute.conn = conn
     try:
         conn.execute("BEGIN IMMEDIATE")
-        return True
-    except sqlite3.OperationalError as exc:
-        if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
-            raise
-        return False
+        outcomes = _run_all(conn, execute, fns)
+        if outcomes is None:  # one failed and the transaction was rolled back
+            conn.execute("BEGIN IMMEDIATE")
+            outcomes = _run_each(conn, execute, fns)
+        conn.execute("COMMIT")
+    except Exception as exc:  # the transaction itself failed: nobody's write is stored
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        outcomes = [(False, exc)] * len(batch)
     finally:
-        conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        execute.conn = None
+    return batch, outcomes
 
 
 def _run_all(
@@ -276,13 +307,26 @@ def _run_all(
 ) -> list[tuple[bool, Any]] | None:
     """Every function in the caller's transaction, with no savepoints: a savepoint per
     function cost 5% of the throughput (SQLite journals each page a savepoint may have to
-    restore). If one fails, the whole transaction is rolled back and None returned, and
-    the caller runs them again with ``_run_each``."""
+    restore). Those with a ``together`` run as one set each. If one fails, the whole
+    transaction is rolled back and None returned, and the caller runs them again with
+    ``_run_each``."""
+    outcomes: list[tuple[bool, Any]] = [(True, None)] * len(fns)
+    sets: dict[Callable[[Exec, list[Any]], list[Any]], list[int]] = {}
     try:
-        return [(True, fn(execute)) for fn in fns]
+        for i, fn in enumerate(fns):
+            together = getattr(fn, "together", None)
+            if together is None:
+                outcomes[i] = (True, fn(execute))
+            else:
+                sets.setdefault(together, []).append(i)
+        for together, indexes in sets.items():
+            values = together(execute, [fns[i] for i in indexes])
+            for i, value in zip(indexes, values, strict=True):
+                outcomes[i] = (True, value)
     except Exception:
         conn.execute("ROLLBACK")
         return None
+    return outcomes
 
 
 def _run_each(
