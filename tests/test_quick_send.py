@@ -114,9 +114,9 @@ async def test_concurrent_sends_share_commits_and_keep_their_order(ctx: Context)
 
 
 async def test_a_batch_numbers_each_chat_in_the_order_its_messages_came(ctx: Context) -> None:
-    """On SQLite a batch's messages are stored by three statements for them all
+    """A batch's messages are stored by a few statements for them all
     (``QuickSend.together``): the chats and seqs, the refusals and the reply clocks must
-    be what one write after the other would have left, as on PostgreSQL."""
+    be what one write after the other would have left."""
     team, visitor, chat = await _chat_under_way(ctx)
     other, _ = await make_visitor(ctx, team.website)
     other_chat = (await say(ctx, other, "Anyone there?")).conversation_id
@@ -162,21 +162,23 @@ async def test_a_batch_numbers_each_chat_in_the_order_its_messages_came(ctx: Con
 
 
 async def test_a_retried_send_in_a_batch_is_answered_as_a_duplicate(ctx: Context) -> None:
-    """A client_ref used before makes the batch's insert fail on SQLite; the batch is
-    then run write by write, and the retry goes to the full path, which finds it."""
+    """A client_ref used before makes the batch's insert fail; the batch is then run
+    write by write, and the retry goes to the full path, which finds it."""
     _team, visitor, chat = await _chat_under_way(ctx)
     first = await send_message(ctx, visitor, NewMessage(body="once", client_ref="retried-ref-1"))
 
+    bodies = ["before", "once", "after", "and", "more"]  # enough for a set on PostgreSQL too
     results = await asyncio.gather(
-        send_message(ctx, visitor, NewMessage(body="before", client_ref=uuid.uuid4().hex)),
-        send_message(ctx, visitor, NewMessage(body="once", client_ref="retried-ref-1")),
-        send_message(ctx, visitor, NewMessage(body="after", client_ref=uuid.uuid4().hex)),
+        *(
+            send_message(ctx, visitor, NewMessage(body=body, client_ref="retried-ref-1" if body == "once" else None))
+            for body in bodies
+        )
     )
 
-    assert [r.duplicate for r in results] == [False, True, False]
+    assert [r.duplicate for r in results] == [False, True, False, False, False]
     assert results[1].message.id == first.message.id
     history = await messages_page(ctx.db, visitor, chat, limit=100)
-    assert [m.body for m in history][-3:] == ["once", "before", "after"]
+    assert [m.body for m in history][-5:] == ["once", "before", "after", "and", "more"]
     assert [m.seq for m in history] == list(range(1, len(history) + 1))
 
 

@@ -103,8 +103,9 @@ def _sqlite_engine(url: str, *, writer: bool, echo: bool) -> AsyncEngine:
         # the pool's queue instead.
         else {"pool_size": 4, "max_overflow": 0, "pool_timeout": 30}
     )
-    # The writer's connection is also used on the event loop's thread by quick writes
-    # (storage/quick.py), while checked out of the pool, never by two threads at once.
+    # The writer's connection is also used by quick writes (storage/quick.py), in
+    # aiosqlite's thread, while checked out of the pool; tests and the pool's reset look
+    # at it from the loop's thread. Never by two threads at once.
     connect_args = {"check_same_thread": False} if writer else {}
     engine = create_async_engine(url, echo=echo, connect_args=connect_args, **pool)
     begin = "BEGIN IMMEDIATE" if writer else "BEGIN"

@@ -140,7 +140,7 @@ class QuickWrites:
             execute = _PostgresExec(driver, self._postgres_sql)
             try:
                 async with driver.transaction():
-                    values: list[Any] = await greenlet_spawn(lambda: [fn(execute) for fn in fns])
+                    values: list[Any] = await greenlet_spawn(_together, execute, fns)
             except (IntegrityConstraintViolationError, Conflict):
                 raise  # the connection is fine; the write was refused
             except BaseException:
@@ -310,23 +310,27 @@ def _run_all(
     restore). Those with a ``together`` run as one set each. If one fails, the whole
     transaction is rolled back and None returned, and the caller runs them again with
     ``_run_each``."""
-    outcomes: list[tuple[bool, Any]] = [(True, None)] * len(fns)
-    sets: dict[Callable[[Exec, list[Any]], list[Any]], list[int]] = {}
     try:
-        for i, fn in enumerate(fns):
-            together = getattr(fn, "together", None)
-            if together is None:
-                outcomes[i] = (True, fn(execute))
-            else:
-                sets.setdefault(together, []).append(i)
-        for together, indexes in sets.items():
-            values = together(execute, [fns[i] for i in indexes])
-            for i, value in zip(indexes, values, strict=True):
-                outcomes[i] = (True, value)
+        return [(True, value) for value in _together(execute, fns)]
     except Exception:
         conn.execute("ROLLBACK")
         return None
-    return outcomes
+
+
+def _together(execute: Exec, fns: list[Callable[[Exec], Any]]) -> list[Any]:
+    """Every function's value, in order; those with a ``together`` run as one set each."""
+    values: list[Any] = [None] * len(fns)
+    sets: dict[Callable[[Exec, list[Any]], list[Any]], list[int]] = {}
+    for i, fn in enumerate(fns):
+        together = getattr(fn, "together", None)
+        if together is None:
+            values[i] = fn(execute)
+        else:
+            sets.setdefault(together, []).append(i)
+    for together, indexes in sets.items():
+        for i, value in zip(indexes, together(execute, [fns[i] for i in indexes]), strict=True):
+            values[i] = value
+    return values
 
 
 def _run_each(
