@@ -32,6 +32,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _listens(pid: int, port: int) -> bool:
+    """Whether the process holds the listening socket on ``port`` (Linux's /proc; True
+    where there is none to ask)."""
+    try:
+        table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        fds = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:
+        return not Path("/proc/net/tcp").exists()
+    inodes = {
+        f"socket:[{cols[9]}]"
+        for cols in (line.split() for line in table)
+        if cols[1].endswith(f":{port:04X}") and cols[3] == "0A"  # 0A: LISTEN
+    }
+    return any(fd in inodes for fd in fds)
+
+
+class PortTaken(RuntimeError):
+    """The server could not bind its port: something else took it first."""
+
+
 class Server:
     def __init__(
         self,
@@ -49,6 +69,7 @@ class Server:
         self.output: list[str] = []
         self.owner_email = ""
         self.owner_password = ""
+        self._started = False
 
     @property
     def url(self) -> str:
@@ -73,6 +94,19 @@ class Server:
         return env
 
     def start(self, timeout: float = 30) -> Server:
+        """Start and wait until it answers. A first start whose port was taken between
+        ``free_port()`` and the bind (another test's process, on a busy machine) tries a
+        new port; a restart keeps its port, as its clients reconnect there."""
+        for attempt in range(3):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if self._started or attempt == 2:
+                    raise
+                self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> Server:
         self.proc = subprocess.Popen(
             [str(BIN), "serve", "--port", str(self.port)],
             env=self.env(),
@@ -80,19 +114,30 @@ class Server:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        threading.Thread(target=self._pump, daemon=True).start()
+        seen = len(self.output)
+        pump = threading.Thread(target=self._pump, daemon=True)
+        pump.start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("server exited:\n" + "".join(self.output))
+                pump.join(5)  # its last lines say why
+                output = "".join(self.output)
+                if "address already in use" in "".join(self.output[seen:]):
+                    raise PortTaken(output)
+                raise RuntimeError("server exited:\n" + output)
             try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                # Ours, not another test's server that took the port first.
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200 and _listens(
+                    self.proc.pid, self.port
+                ):
                     break
             except httpx.HTTPError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         else:
             raise RuntimeError("server did not start:\n" + "".join(self.output))
-        for line in self.output:
+        self._started = True
+        for line in self.output:  # of every attempt: the login is printed once, by the first
             if m := re.search(r"Login:\s+(\S+) / (\S+)", line):
                 self.owner_email, self.owner_password = m.group(1), m.group(2)
         return self
