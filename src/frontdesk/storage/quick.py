@@ -26,7 +26,6 @@ knows what the violation means (a retried ``client_ref``), decides.
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 import sqlite3
 from collections import deque
@@ -42,13 +41,12 @@ from sqlalchemy.util import await_only, greenlet_spawn
 from frontdesk.storage.db import POSTGRES_QUICK_CONNECTIONS, Database
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
 
 # A batch waits for nothing: it takes what queued while the previous one committed. The
 # cap bounds how long the first caller of a batch waits for the others' statements.
 MAX_BATCH = 64
-# Batches one checkout of the SQLite writer may run back to back; ORM transactions wait
-# for the writer at most this long under full load.
+# Batches one checkout of the SQLite writer may run back to back; under full load, ORM
+# transactions wait for the writer about as long as this many batches take.
 BURST = 4
 
 
@@ -157,7 +155,11 @@ class QuickWrites:
     # SQLite ------------------------------------------------------------------------
     async def _flush_sqlite(self) -> None:
         while self._pending:
-            await self._sqlite_burst()
+            try:
+                await self._sqlite_burst()
+            except Exception as exc:  # no writer to be had: those still waiting hear why
+                batch = [self._pending.popleft() for _ in range(len(self._pending))]
+                _answer(batch, [(False, exc)] * len(batch))
 
     async def _sqlite_burst(self) -> None:
         """Batches back to back in aiosqlite's thread, BEGIN to COMMIT each, while the
@@ -188,18 +190,21 @@ class QuickWrites:
             args = (driver._conn, self._sqlite_exec, self._pending)
             jobs = deque(asyncio.ensure_future(driver._execute(_sqlite_batch, *args)) for _ in range(2))
             submitted = 2
+            failed: Exception | None = None
             while jobs:
                 try:
                     batch, outcomes = await jobs.popleft()
-                except Exception:  # aiosqlite refused the job (closing): it took nothing
-                    log.exception("the SQLite writer failed")
+                except Exception as exc:  # aiosqlite refused the job (closing): it took nothing
+                    failed = failed or exc
                     continue
-                if batch and submitted < BURST:
+                if batch and submitted < BURST and failed is None:
                     jobs.append(asyncio.ensure_future(driver._execute(_sqlite_batch, *args)))
                     submitted += 1
                 if batch:
                     self.commits += 1
                 _answer(batch, outcomes)
+            if failed is not None:
+                raise failed
 
 
 def _take(pending: deque[Pending]) -> list[Pending]:
