@@ -250,22 +250,32 @@ def _reply_clock(before: int | None, *, answered: bool) -> int:
     return _START if before is None else _RESTART if before == _CLEAR else before
 
 
-def _one_of_batch(name: str) -> str:
+def _of_batch(field: Callable[[str], str], many: dict[str, str], teams: str) -> tuple[str, str]:
+    """For a batch's find: which chat each element names, and whether its actor may write
+    there this way, from the conditions the one-write statements use. ``field`` reads a
+    value of the element; ``many`` is ``_ONE``'s values read that way."""
+    kind = field("kind")
+    chat = f"CASE {kind} WHEN 'visitor' THEN {_NEWEST.format(**many)} ELSE {many['id']} END"
+    may = " ".join(
+        (
+            f"CASE WHEN {kind} = 'agent' THEN",
+            _AGENT_MAY.format(c="c", teams=teams, **many),
+            "ELSE",
+            _VISITOR_MAY.format(c="c", **many),
+            "END",
+        )
+    )
+    return chat, may
+
+
+def _of_sqlite_batch(name: str) -> str:
     return f"json_extract(j.value, '$.{name}')"
 
 
-_MANY = {name: _one_of_batch(name) for name in _ONE}
-_KIND = _one_of_batch("kind")
-_CHAT_OF_BATCH = f"CASE {_KIND} WHEN 'visitor' THEN {_NEWEST.format(**_MANY)} ELSE {_MANY['id']} END"
-_TEAMS_OF_BATCH = "SELECT value FROM json_each(" + _one_of_batch("teams") + ")"  # noqa: S608
-_MAY_OF_BATCH = " ".join(
-    (
-        f"CASE WHEN {_KIND} = 'agent' THEN",
-        _AGENT_MAY.format(c="c", teams=_TEAMS_OF_BATCH, **_MANY),
-        "ELSE",
-        _VISITOR_MAY.format(c="c", **_MANY),
-        "END",
-    )
+_CHAT_OF_BATCH, _MAY_OF_BATCH = _of_batch(
+    _of_sqlite_batch,
+    {name: _of_sqlite_batch(name) for name in _ONE},
+    "SELECT value FROM json_each(" + _of_sqlite_batch("teams") + ")",  # noqa: S608
 )
 _FIND_ALL = Statement(
     "SELECT json_group_array(json_array(j.key, c.id, c.last_seq, c.workspace_id, c.contact_id, c.team_id, "  # noqa: S608
@@ -289,26 +299,20 @@ _INSERT_ALL = Statement(
 
 # PostgreSQL: the same, from ``jsonb_array_elements``; its parameters are cast, as a
 # SELECT list does not take their types from the columns.
-def _one_of_pg_batch(name: str) -> str:
+def _of_postgres_batch(name: str) -> str:
     return f"(j.v ->> '{name}')"
 
 
-_MANY_PG = {name: _one_of_pg_batch(name) for name in _ONE} | {"sees_all": "CAST(j.v ->> 'sees_all' AS BOOLEAN)"}
-_KIND_PG = _one_of_pg_batch("kind")
-_TEAMS_OF_PG_BATCH = "SELECT jsonb_array_elements_text(CAST(j.v ->> 'teams' AS JSONB))"
+_CHAT_OF_PG_BATCH, _MAY_OF_PG_BATCH = _of_batch(
+    _of_postgres_batch,
+    {name: _of_postgres_batch(name) for name in _ONE} | {"sees_all": "CAST(j.v ->> 'sees_all' AS BOOLEAN)"},
+    "SELECT jsonb_array_elements_text(CAST(j.v ->> 'teams' AS JSONB))",
+)
 _FIND_ALL_POSTGRES = Statement(
-    " ".join(
-        (
-            "SELECT j.i, c.id, c.last_seq, c.workspace_id, c.contact_id, c.team_id, c.assignee_id",
-            "FROM jsonb_array_elements(CAST(:batch AS JSONB)) WITH ORDINALITY AS j(v, i)",
-            f"JOIN conversations AS c ON c.id = CASE {_KIND_PG} WHEN 'visitor' THEN {_NEWEST.format(**_MANY_PG)}",
-            f"ELSE {_MANY_PG['id']} END WHERE CASE WHEN {_KIND_PG} = 'agent' THEN",
-            _AGENT_MAY.format(c="c", teams=_TEAMS_OF_PG_BATCH, **_MANY_PG),
-            "ELSE",
-            _VISITOR_MAY.format(c="c", **_MANY_PG),
-            "END ORDER BY c.id FOR UPDATE OF c",
-        )
-    )
+    "SELECT j.i, c.id, c.last_seq, c.workspace_id, c.contact_id, c.team_id, c.assignee_id "  # noqa: S608
+    "FROM jsonb_array_elements(CAST(:batch AS JSONB)) WITH ORDINALITY AS j(v, i) "
+    f"JOIN conversations AS c ON c.id = {_CHAT_OF_PG_BATCH} WHERE {_MAY_OF_PG_BATCH} "
+    "ORDER BY c.id FOR UPDATE OF c"
 )
 _STORE_ALL_POSTGRES = Statement(
     "WITH bumped AS (UPDATE conversations SET last_seq = CAST(u.v ->> 1 AS INTEGER), "  # noqa: S608

@@ -21,8 +21,8 @@ from frontdesk.storage.quick import Exec, Statement
 
 log = logging.getLogger(__name__)
 
-# Rows per indexing step: bounds how long one holds the writer, and the event loop, since
-# a step runs in a group-commit batch (~1-10 us a row, FTS5's segment merges included). Smaller
+# Rows per indexing step: bounds how long one holds the writer, since a step runs in a
+# group-commit batch (~1-10 us a row, FTS5's segment merges included). Smaller
 # steps cost more in all: each writes a segment, and merging them is most of the work.
 BATCH = 1_000
 # After news of a stored message, wait this long for more before indexing: under load
@@ -48,7 +48,7 @@ async def index_pending(db: Database) -> int:
     """Index every message waiting; returns how many. A no-op on PostgreSQL.
 
     Each step is a quick write (storage/quick.py): it joins the messages' own group
-    commit, on the loop's thread. As an ORM transaction in aiosqlite's thread it held the
+    commit. As an ORM transaction of its own it held the
     write lock 15-30 ms a step, that thread waiting for the GIL between statements, and
     messages waited behind it (p99 at 1,000 msg/s: 18 ms; 14 ms as a quick write, 9 ms
     once ``_INDEX`` stopped walking the messages table; docs/benchmarks.md)."""

@@ -8,8 +8,8 @@ a plain function of an ``Exec`` and
 
 - on SQLite, runs it with the other quick writes that arrived meanwhile under one
   ``BEGIN IMMEDIATE`` ... ``COMMIT``: one fsync for the batch. If one fails, the batch
-  is rolled back and runs again, each write in a SAVEPOINT. The statements run on the
-  event loop's own thread, the COMMIT in aiosqlite's (see ``_sqlite_batch``);
+  is rolled back and runs again, each write in a SAVEPOINT. The transaction runs in
+  aiosqlite's thread, and a batch's messages as a set (see ``_sqlite_burst``);
 - on PostgreSQL, likewise in one transaction, without savepoints (each would cost two
   round trips): when one write fails, the batch is rolled back and each runs alone.
 
