@@ -6,7 +6,9 @@ permessage-deflate. They answer the server's protocol pings but send none of the
 from __future__ import annotations
 
 import asyncio
+import os
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +31,14 @@ class Target:
     agent_headers: dict[str, str] = field(default_factory=dict)
     session_url: str = ""  # POST here for a visitor token; empty for the raw relay
     widget_key: str = ""
+
+
+def client_ref() -> str:
+    """A UUIDv7, as the widget and the console make their client_refs
+    (frontend/shared/ids.ts): 48 bits of Unix milliseconds, then random bits."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")  # 12 bits after the version, 62 after the variant
+    return str(uuid.UUID(int=ms << 80 | 0x7 << 76 | (rand >> 62 & 0xFFF) << 64 | 0b10 << 62 | rand & (2**62 - 1)))
 
 
 async def visitor_tokens(target: Target, count: int, concurrency: int, deadline: float) -> list[str]:

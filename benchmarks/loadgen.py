@@ -15,7 +15,6 @@ import asyncio
 import os
 import random
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,7 +108,7 @@ async def _visitor(job: Job, link: Link) -> None:
 
 
 async def _send_acked(visitor: client.Visitor, stop_at: float) -> None:
-    await asyncio.wait_for(await visitor.send(uuid.uuid4().hex, "hello"), max(stop_at - time.monotonic(), 0.1))
+    await asyncio.wait_for(await visitor.send(client.client_ref(), "hello"), max(stop_at - time.monotonic(), 0.1))
 
 
 async def _closed_loop(
@@ -117,9 +116,9 @@ async def _closed_loop(
 ) -> None:
     await asyncio.sleep(max(start - time.monotonic(), 0))
     while (sent := time.monotonic()) < end:
-        ref = uuid.uuid4().hex
+        ref = client.client_ref()
         try:
-            acked = await asyncio.wait_for(await visitor.send(ref, f"load {ref[:8]}"), end + 5 - sent)
+            acked = await asyncio.wait_for(await visitor.send(ref, f"load {ref[-8:]}"), end + 5 - sent)
         except (TimeoutError, RuntimeError, asyncio.CancelledError):
             return
         records[ref] = (sent, acked)
@@ -132,8 +131,8 @@ async def _one_per_second(
     waiting = []
     while at < end:
         await asyncio.sleep(max(at - time.monotonic(), 0))
-        ref = uuid.uuid4().hex
-        waiting.append((ref, time.monotonic(), await visitor.send(ref, f"tick {ref[:8]}")))
+        ref = client.client_ref()
+        waiting.append((ref, time.monotonic(), await visitor.send(ref, f"tick {ref[-8:]}")))
         at += 1.0
     for ref, sent, acked in waiting:
         try:

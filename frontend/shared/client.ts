@@ -24,6 +24,7 @@ import {
   type WelcomeFrame,
 } from "./frames";
 import { Outbox } from "./outbox";
+import { uuid7 } from "./ids";
 
 /** With no `pong` this long after a `ping`, the socket is taken for dead (protocol.md). */
 export const PONG_TIMEOUT_MS = 10_000;
@@ -321,7 +322,7 @@ export class ProtocolClient {
   }
 
   private newClientRef(): string {
-    return this.options.newClientRef?.() ?? crypto.randomUUID();
+    return this.options.newClientRef?.() ?? uuid7();
   }
 }
 

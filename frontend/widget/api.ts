@@ -1,6 +1,7 @@
 /** The widget's HTTP calls (docs/api.md, "Widget (visitor) API"). */
 import type { AttachmentData, ContactSummary, Message } from "../shared/events.gen";
 import { ApiError, requestJson } from "../shared/http";
+import { uuid7 } from "../shared/ids";
 import { storageKey } from "./contract";
 
 export interface ConversationBrief {
@@ -114,7 +115,7 @@ export class WidgetApi {
   }
 
   siteMessage(body: string): Promise<Message> {
-    return this.post("/site-messages", { client_ref: crypto.randomUUID(), body });
+    return this.post("/site-messages", { client_ref: uuid7(), body });
   }
 
   typing(conversationId: string, state: "start" | "stop"): Promise<void> {

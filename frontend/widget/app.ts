@@ -19,6 +19,7 @@ import { createWidgetStore, currentConversation, type ConversationInfo, type Wid
 import { transportFactory } from "./transport";
 import { WidgetView } from "./view";
 import type { FormValues } from "./forms";
+import { uuid7 } from "../shared/ids";
 
 /** A 4401 right after a fresh session means something else is wrong: stop asking. */
 const MAX_SESSION_RENEWALS = 3;
@@ -370,7 +371,7 @@ export class Widget {
   private async submitOffline(values: FormValues): Promise<void> {
     await this.ready;
     const message = await this.api.offlineMessage({
-      client_ref: crypto.randomUUID(),
+      client_ref: uuid7(),
       name: values["name"] ?? "",
       email: values["email"] ?? "",
       body: values["body"] ?? "",

@@ -96,7 +96,7 @@ async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResul
 
 def _check_request(actor: Actor, new: NewMessage) -> None:
     if new.client_ref is not None and not _CLIENT_REF.match(new.client_ref):
-        raise Invalid('"client_ref" must be 8-64 letters, digits or "-_.:" (a UUID is ideal)', field="client_ref")
+        raise Invalid('"client_ref" must be 8-64 letters, digits or "-_.:" (a UUIDv7 is ideal)', field="client_ref")
     if isinstance(actor, VisitorActor) and new.private:
         raise Forbidden("visitors cannot write private notes", field="private")
     if isinstance(actor, AgentActor) and not new.conversation_id:

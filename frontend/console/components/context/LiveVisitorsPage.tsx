@@ -6,6 +6,7 @@ import { resources, type LiveVisitor } from "../../resources";
 import { t } from "../../strings";
 import { formatDuration, isIdentified, liveList, secondsBetween } from "../../visitorContext";
 import { PageLink } from "./PageLink";
+import { uuid7 } from "../../../shared/ids";
 
 /**
  * Page views arrive live (a newcomer's makes the list reload); visitors who left drop
@@ -97,7 +98,7 @@ function LiveRow({ visitor: v, now }: { visitor: LiveVisitor; now: Date }) {
 function StartChat({ contactId, name }: { contactId: string; name: string }) {
   const session = useSession();
   const [body, setBody] = useState("");
-  const [clientRef] = useState(() => crypto.randomUUID());
+  const [clientRef] = useState(() => uuid7());
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
