@@ -6,7 +6,6 @@ permessage-deflate. They answer the server's protocol pings but send none of the
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
 from collections import Counter
@@ -17,6 +16,8 @@ import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+
+from frontdesk.ids import new_sortable_id
 
 SESSION_ATTEMPTS = 3
 OPEN_TIMEOUT_S = 60  # 10,000 handshakes queue up behind each other on a busy server
@@ -35,10 +36,8 @@ class Target:
 
 def client_ref() -> str:
     """A UUIDv7, as the widget and the console make their client_refs
-    (frontend/shared/ids.ts): 48 bits of Unix milliseconds, then random bits."""
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")  # 12 bits after the version, 62 after the variant
-    return str(uuid.UUID(int=ms << 80 | 0x7 << 76 | (rand >> 62 & 0xFFF) << 64 | 0b10 << 62 | rand & (2**62 - 1)))
+    (frontend/shared/ids.ts)."""
+    return str(uuid.UUID(new_sortable_id()))
 
 
 async def visitor_tokens(target: Target, count: int, concurrency: int, deadline: float) -> list[str]:
