@@ -21,7 +21,7 @@ from frontdesk.conversations.update import ConversationChanges, update_conversat
 from frontdesk.errors import Forbidden
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.queries import messages_page
-from frontdesk.messages.quick_send import quick_send
+from frontdesk.messages.quick_send import quick_send, store
 from frontdesk.messages.views import message_data, message_json
 from frontdesk.routing.teams import TeamSpec, save_team
 from frontdesk.search.queries import SearchFilter, search_messages
@@ -136,7 +136,7 @@ async def test_a_batch_numbers_each_chat_in_the_order_its_messages_came(ctx: Con
         quick_send(other, "still waiting", uuid.uuid4().hex, None),
         quick_send(visitor, "and another thing", uuid.uuid4().hex, None),
     ]
-    sent = await asyncio.gather(*(ctx.quick.run(write) for write in writes))
+    sent = await asyncio.gather(*(store(ctx.quick, write) for write in writes))
 
     assert sent[2] is None, "another visitor's chat is refused, in a batch as alone"
     assert [(s.message.conversation_id, s.message.seq) for s in sent if s] == [
@@ -215,7 +215,7 @@ async def test_the_quick_write_itself_refuses_whom_the_full_path_would(ctx: Cont
         return AgentActor(team.workspace_id, agent_id, "Ada", Role.AGENT, team_ids)
 
     async def quick(actor: VisitorActor | AgentActor, chat: str | None = conversation_id) -> int | None:
-        sent = await ctx.quick.run(quick_send(actor, "hi", uuid.uuid4().hex, chat))
+        sent = await store(ctx.quick, quick_send(actor, "hi", uuid.uuid4().hex, chat))
         return sent.message.seq if sent else None
 
     async def last_seq() -> int:

@@ -30,7 +30,7 @@ from frontdesk.events import Author, MessageData
 from frontdesk.messages.append import append_message, author_of
 from frontdesk.messages.mentions import mention_events
 from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message, StoredMessage
-from frontdesk.messages.quick_send import applies, quick_send
+from frontdesk.messages.quick_send import applies, quick_send, store
 from frontdesk.messages.views import message_data, message_json
 from frontdesk.routing.announce import announce
 from frontdesk.routing.assignment import take_seat_anyway
@@ -73,7 +73,7 @@ async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResul
     body = check_text("body", new.body, max_chars=BODY_MAX_CHARS, min_chars=0 if new.attachment_ids else 1)
     _check_request(actor, new)
     if applies(new.private, new.attachment_ids, new.site_speaker):
-        sent = await ctx.quick.run(quick_send(actor, body, new.client_ref, new.conversation_id))
+        sent = await store(ctx.quick, quick_send(actor, body, new.client_ref, new.conversation_id))
         if sent is not None:
             built = message_json(sent.message)
             await ctx.publish([conversation_events.message_created(sent.message, sent.chat, built)])

@@ -26,7 +26,7 @@ from frontdesk.ids import new_sortable_id
 from frontdesk.messages.append import author_of
 from frontdesk.messages.models import SentMessage
 from frontdesk.storage.base import UTCDateTime
-from frontdesk.storage.quick import Exec, Statement
+from frontdesk.storage.quick import Exec, QuickWrites, Statement
 
 # Find, check and bump the chat in one statement: the UPDATE locks the row (PostgreSQL)
 # and numbers the message from ``last_seq`` as it is at that moment, and RETURNING hands
@@ -113,20 +113,47 @@ class QuickSent:
     chat: ChatRef
 
 
-Write = Callable[[Exec], QuickSent | None]
 # Below this many messages a PostgreSQL batch stores each with its own statement: for a
 # few, the set statements cost the database more than a round trip per message does
 # (with them for every batch, its CPU at 1,000 msg/s went 0.38 -> 0.69 cores).
 POSTGRES_SET_MIN = 4
 
 
-def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id: str | None) -> Write:
-    """The write for ``QuickWrites.run``."""
+def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id: str | None) -> QuickSend | None:
+    """The write for ``store``; None when only the full path can tell. What does not need
+    the database (the message's id, its element of a batch's JSON, the row's values) is
+    made here, on the loop's thread: SQLite runs a batch in a thread that waits for the
+    GIL whenever the loop holds it, so each step taken there lengthens the batch
+    (storage/quick.py); the answer is made on the loop too (``QuickSend.finish``)."""
     target = _target(actor, conversation_id)
     if target is None:
-        return lambda _: None
+        return None
     kind, params = target
-    return QuickSend(kind, params, author_of(actor), body, client_ref)
+    author = author_of(actor)
+    return QuickSend(
+        kind=kind,
+        params=params,
+        author=author,
+        body=body,
+        client_ref=client_ref,
+        message_id=new_sortable_id(),
+        found_by=orjson.dumps({"kind": kind, **params}),
+        columns=(author.type, author.id, author.name, body, client_ref),
+    )
+
+
+async def store(quick: QuickWrites, write: QuickSend | None) -> QuickSent | None:
+    """The message stored by the quick path, or None when it does not apply (nothing was
+    written then)."""
+    if write is None:
+        return None
+    stored = await quick.run(write)
+    return write.finish(stored) if stored is not None else None
+
+
+# What a write stores for one message: the chat's columns the events need, the message's
+# seq and its time. ``QuickSend.finish`` makes the caller's answer of it.
+Stored = tuple[str, str, str, str | None, str | None, int, datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +166,15 @@ class QuickSend:
     author: Author
     body: str
     client_ref: str | None
+    message_id: str
+    found_by: bytes  # this message's element of a batch's JSON for ``_FIND_ALL``
+    columns: tuple[Any, ...]  # author_type, author_id, author_name, body, client_ref
 
-    def __call__(self, execute: Exec) -> QuickSent | None:
-        now, message_id = utcnow(), new_sortable_id()
+    def __call__(self, execute: Exec) -> Stored | None:
+        now = utcnow()
         values = self.params | {
             "now": now,
-            "message_id": message_id,
+            "message_id": self.message_id,
             "author_type": self.author.type,
             "author_id": self.author.id,
             "author_name": self.author.name,
@@ -159,12 +189,13 @@ class QuickSend:
         conv_id, workspace_id, contact_id, team_id, assignee_id, seq = rows[0]
         if not postgres:
             execute(_INSERT, values | {"workspace_id": workspace_id, "conversation_id": conv_id, "seq": seq})
-        return self._sent(message_id, now, (conv_id, workspace_id, contact_id, team_id, assignee_id, seq))
+        return conv_id, workspace_id, contact_id, team_id, assignee_id, seq, now
 
-    def _sent(self, message_id: str, now: datetime, chat: tuple[Any, ...]) -> QuickSent:
-        conv_id, workspace_id, contact_id, team_id, assignee_id, seq = chat
+    def finish(self, stored: Stored) -> QuickSent:
+        """On the loop's thread (``store``): the message and its chat."""
+        conv_id, workspace_id, contact_id, team_id, assignee_id, seq, now = stored
         message = SentMessage(
-            id=message_id,
+            id=self.message_id,
             workspace_id=workspace_id,
             conversation_id=conv_id,
             seq=seq,
@@ -179,7 +210,7 @@ class QuickSend:
         return QuickSent(message, ChatRef(contact_id=contact_id, team_id=team_id, assignee_id=assignee_id))
 
     @staticmethod
-    def together(execute: Exec, sends: list[QuickSend]) -> list[QuickSent | None]:
+    def together(execute: Exec, sends: list[QuickSend]) -> list[Stored | None]:
         """A batch's messages in a few statements, whatever their number: find and check
         every chat, bump the chats, insert the messages. On SQLite each statement run
         by a thread other than the event loop's waits for the GIL (up to the switch
@@ -193,7 +224,7 @@ class QuickSend:
         postgres = execute.dialect == "postgresql"
         if postgres and len(sends) < POSTGRES_SET_MIN:
             return [send(execute) for send in sends]
-        batch = orjson.dumps([{"kind": send.kind, **send.params} for send in sends]).decode()
+        batch = (b"[" + b",".join([send.found_by for send in sends]) + b"]").decode()
         if postgres:  # rows, and the chats locked until the COMMIT
             found = [(index - 1, *chat) for index, *chat in execute(_FIND_ALL_POSTGRES, {"batch": batch})]
         else:  # one row, so the thread waits for the GIL once for the result
@@ -202,29 +233,16 @@ class QuickSend:
         now = utcnow()
         chats: dict[str, list[Any]] = {}  # id -> [id, last_seq, reply clock]
         rows: list[tuple[Any, ...]] = []
-        sent: list[QuickSent | None] = [None] * len(sends)
+        stored: list[Stored | None] = [None] * len(sends)
         for index, conv_id, last_seq, workspace_id, contact_id, team_id, assignee_id in sorted(found):
             send = sends[index]
-            chat = chats.setdefault(conv_id, [conv_id, last_seq, None])
+            chat = chats.get(conv_id)
+            if chat is None:
+                chat = chats[conv_id] = [conv_id, last_seq, None]
             chat[1] += 1
             chat[2] = _reply_clock(chat[2], answered=send.kind == "agent")
-            message_id = new_sortable_id()
-            rows.append(
-                (
-                    message_id,
-                    workspace_id,
-                    conv_id,
-                    chat[1],
-                    send.author.type,
-                    send.author.id,
-                    send.author.name,
-                    send.body,
-                    send.client_ref,
-                )
-            )
-            sent[index] = send._sent(
-                message_id, now, (conv_id, workspace_id, contact_id, team_id, assignee_id, chat[1])
-            )
+            rows.append((send.message_id, workspace_id, conv_id, chat[1], *send.columns))
+            stored[index] = (conv_id, workspace_id, contact_id, team_id, assignee_id, chat[1], now)
         if rows:
             values = {
                 "now": now,
@@ -236,7 +254,7 @@ class QuickSend:
             else:
                 execute(_BUMP_ALL, values)
                 execute(_INSERT_ALL, values)
-        return sent
+        return stored
 
 
 # How a batch leaves a chat's ``awaiting_reply_since``: an agent's message clears it, a
