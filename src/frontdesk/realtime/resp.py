@@ -11,6 +11,7 @@ UNSUBSCRIBE, so it speaks RESP itself. Presence (realtime/presence.py) keeps red
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 from collections.abc import Sequence
 from typing import Any
@@ -20,6 +21,10 @@ from redis.asyncio.connection import SSLConnection, parse_url
 
 CONNECT_TIMEOUT_S = 5
 READ_BYTES = 1 << 16
+# A subscriber only reads, so a Redis that vanished without closing the connection (a
+# network cut, a host gone) would never be noticed: TCP keep-alive probes after 30 s of
+# silence, and gives up after three unanswered 10 s apart.
+KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_PROBES = 30, 10, 3
 
 Command = Sequence[str | bytes]
 
@@ -49,6 +54,7 @@ class RespConnection:
             reader, writer = await asyncio.wait_for(opening, CONNECT_TIMEOUT_S)
         except (OSError, TimeoutError) as exc:
             raise RedisError(f"cannot connect to Redis: {exc}") from exc
+        _keep_alive(writer)
         conn = cls(reader, writer)
         if params.get("password"):
             user = (params["username"],) if params.get("username") else ()
@@ -91,3 +97,17 @@ class RespConnection:
 
     def close(self) -> None:
         self._writer.close()
+
+
+def _keep_alive(writer: asyncio.StreamWriter) -> None:
+    sock = writer.get_extra_info("socket")
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for option, value in (
+        ("TCP_KEEPIDLE", KEEPALIVE_IDLE_S),
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL_S),
+        ("TCP_KEEPCNT", KEEPALIVE_PROBES),
+    ):
+        if hasattr(socket, option):  # Linux; elsewhere the system's defaults
+            sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, option), value)
