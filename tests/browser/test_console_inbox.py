@@ -281,6 +281,29 @@ def test_a_private_note_never_reaches_the_visitor(
     assert "courier refund" not in received  # ...and the note was never in it
 
 
+def test_typing_on_after_a_mention_on_a_slow_page_keeps_the_text_in_order(
+    browser: Browser, server: Server, owner: Console, pat: Console, visitors: list[Visitor]
+) -> None:
+    """Choosing a mention puts the caret after it once the page has painted; on a busy
+    page the agent may have typed on by then, and the caret must stay where they are."""
+    dora = visitor_for(browser, server)
+    visitors.append(dora)
+    dora.say("Where is my invoice?")
+    owner.open("Where is my invoice?")
+    # Paint late, as a busy machine does.
+    owner.page.evaluate(
+        "() => { const raf = window.requestAnimationFrame.bind(window);"
+        " window.requestAnimationFrame = (cb) => raf(() => setTimeout(() => raf(cb), 300)); }"
+    )
+    box = owner.page.get_by_label("Reply")
+    owner.page.get_by_label("Private note").check()
+    box.press_sequentially("@pa")
+    expect(owner.page.get_by_role("listbox", name="Mention a teammate")).to_be_visible()
+    box.press("Enter")
+    box.press_sequentially("please resend the invoice", delay=40)
+    expect(box).to_have_value("@Pat Agent please resend the invoice")
+
+
 def test_the_canned_picker_inserts_a_filled_in_response(
     browser: Browser, server: Server, owner: Console, visitors: list[Visitor]
 ) -> None:

@@ -76,7 +76,12 @@ export function Composer({ conversation }: { conversation: Conversation }) {
     if (suggestions === null) return;
     const next = replaceRange(text, suggestions.trigger.start, caret, replacement);
     edit(next.text, next.caret);
-    requestAnimationFrame(() => box.current?.setSelectionRange(next.caret, next.caret));
+    // After the render, the caret goes after what was inserted; not if more was typed
+    // meanwhile (a busy page): that would send the next keystrokes to the middle.
+    requestAnimationFrame(() => {
+      const el = box.current;
+      if (el !== null && el.value === next.text) el.setSelectionRange(next.caret, next.caret);
+    });
   }
 
   function pick(index: number) {
