@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
+import redis.asyncio as aioredis
 
 from frontdesk.realtime.bus import Bus, BusMessage
 from frontdesk.realtime.memory import MemoryBus
-from frontdesk.realtime.redis import RedisBus
+from frontdesk.realtime.redis import PREFIX, RedisBus
 from tests import services
 
 
@@ -136,11 +138,7 @@ async def test_a_redis_node_reconnects_and_subscribes_again(topic: str) -> None:
     """Redis drops both of node B's connections (a restart, a failover, a network cut):
     B connects again and subscribes every topic it had; what A publishes then reaches B,
     and B's own publications still reach its handlers meanwhile."""
-    url = services.require_redis()
-    node_a, node_b = RedisBus(url), RedisBus(url)
-    await node_a.start()
-    await node_b.start()
-    try:
+    async with _two_redis_nodes() as (node_a, node_b):
         heard: list[BusMessage] = []
         node_b.subscribe([topic], heard.append)
         await node_b.ready()
@@ -155,16 +153,22 @@ async def test_a_redis_node_reconnects_and_subscribes_again(topic: str) -> None:
         assert heard[0].seq == 1
         assert heard[1].seq > 1, "B never heard A again after reconnecting"
         assert await _subscribers(topic) == 1
+
+
+@asynccontextmanager
+async def _two_redis_nodes() -> AsyncIterator[tuple[RedisBus, RedisBus]]:
+    url = services.require_redis()
+    nodes = RedisBus(url), RedisBus(url)
+    for node in nodes:
+        await node.start()
+    try:
+        yield nodes
     finally:
-        await node_a.close()
-        await node_b.close()
+        for node in nodes:
+            await node.close()
 
 
 async def _subscribers(topic: str) -> int:
-    import redis.asyncio as aioredis
-
-    from frontdesk.realtime.redis import PREFIX
-
     client = aioredis.Redis.from_url(services.require_redis())
     try:
         ((_, count),) = await client.pubsub_numsub(PREFIX + topic)
@@ -174,8 +178,6 @@ async def _subscribers(topic: str) -> int:
 
 
 async def _kill_connections_named(name: str) -> int:
-    import redis.asyncio as aioredis
-
     client = aioredis.Redis.from_url(services.require_redis())
     try:
         ids = [c["id"] for c in await client.client_list() if c.get("name") == name]
@@ -187,17 +189,10 @@ async def _kill_connections_named(name: str) -> int:
 
 
 async def test_two_redis_nodes_hear_each_other(topic: str) -> None:
-    url = services.require_redis()
-    node_a, node_b = RedisBus(url), RedisBus(url)
-    await node_a.start()
-    await node_b.start()
-    try:
+    async with _two_redis_nodes() as (node_a, node_b):
         heard: list[BusMessage] = []
         node_b.subscribe([topic], heard.append)
         await node_b.ready()
         await node_a.publish(topic, msg(7))
         await settle(node_b, heard, 1)
         assert [m.seq for m in heard] == [7]
-    finally:
-        await node_a.close()
-        await node_b.close()

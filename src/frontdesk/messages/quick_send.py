@@ -121,7 +121,7 @@ POSTGRES_SET_MIN = 4
 
 def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id: str | None) -> QuickSend | None:
     """The write for ``store``; None when only the full path can tell. What does not need
-    the database (the message's id, its element of a batch's JSON, the row's values) is
+    the database (the message's id, its element of a batch's JSON) is
     made here, on the loop's thread: SQLite runs a batch in a thread that waits for the
     GIL whenever the loop holds it, so each step taken there lengthens the batch
     (storage/quick.py); the answer is made on the loop too (``QuickSend.finish``)."""
@@ -138,7 +138,6 @@ def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id:
         client_ref=client_ref,
         message_id=new_sortable_id(),
         found_by=orjson.dumps({"kind": kind, **params}),
-        columns=(author.type, author.id, author.name, body, client_ref),
     )
 
 
@@ -168,7 +167,6 @@ class QuickSend:
     client_ref: str | None
     message_id: str
     found_by: bytes  # this message's element of a batch's JSON for ``_FIND_ALL``
-    columns: tuple[Any, ...]  # author_type, author_id, author_name, body, client_ref
 
     def __call__(self, execute: Exec) -> Stored | None:
         now = utcnow()
@@ -241,7 +239,9 @@ class QuickSend:
                 chat = chats[conv_id] = [conv_id, last_seq, None]
             chat[1] += 1
             chat[2] = _reply_clock(chat[2], answered=send.kind == "agent")
-            rows.append((send.message_id, workspace_id, conv_id, chat[1], *send.columns))
+            author = send.author
+            row = (author.type, author.id, author.name, send.body, send.client_ref)
+            rows.append((send.message_id, workspace_id, conv_id, chat[1], *row))
             stored[index] = (conv_id, workspace_id, contact_id, team_id, assignee_id, chat[1], now)
         if rows:
             values = {
