@@ -45,9 +45,11 @@ _NEWEST = (
     "(SELECT id FROM conversations WHERE contact_id = {contact_id} AND website_id = {website_id} "
     "AND status != 'resolved' ORDER BY created_at DESC LIMIT 1)"
 )
+# The visitor's flag is read from their row by its key. As NOT EXISTS, PostgreSQL ran a
+# batch's check as a scan of the whole contacts table (a hashed subplan), every batch.
 _VISITOR_MAY = (
     "{c}.contact_id = {contact_id} AND {c}.status = 'open' "
-    "AND NOT EXISTS (SELECT 1 FROM contacts WHERE id = {contact_id} AND blocked)"
+    "AND NOT (SELECT blocked FROM contacts WHERE id = {c}.contact_id)"
 )
 # A chat that has its agent, in the actor's workspace and one of their teams'
 # (``AgentActor.may_see``): an unassigned chat is taken by answering, on the full path.
@@ -326,10 +328,17 @@ _CHAT_OF_PG_BATCH, _MAY_OF_PG_BATCH = _of_batch(
     {name: _of_postgres_batch(name) for name in _ONE} | {"sees_all": "CAST(j.v ->> 'sees_all' AS BOOLEAN)"},
     "SELECT jsonb_array_elements_text(CAST(j.v ->> 'teams' AS JSONB))",
 )
+# Both statements reach the chats by their key, ``id = ANY(ARRAY(...))``, which PostgreSQL
+# plans as an index scan for about ten rows. Joined to the batch's elements instead, for
+# which it guesses a hundred rows, each batch was a hash join over a scan of the whole
+# conversations table, and every message leaves a dead row version there until a vacuum:
+# at 1,000 msg/s PostgreSQL spent ~500 us a message on it (docs/benchmarks.md).
 _FIND_ALL_POSTGRES = Statement(
-    "SELECT j.i, c.id, c.last_seq, c.workspace_id, c.contact_id, c.team_id, c.assignee_id "  # noqa: S608
-    "FROM jsonb_array_elements(CAST(:batch AS JSONB)) WITH ORDINALITY AS j(v, i) "
-    f"JOIN conversations AS c ON c.id = {_CHAT_OF_PG_BATCH} WHERE {_MAY_OF_PG_BATCH} "
+    f"WITH j AS MATERIALIZED (SELECT j.i, j.v, {_CHAT_OF_PG_BATCH} AS chat "  # noqa: S608
+    "FROM jsonb_array_elements(CAST(:batch AS JSONB)) WITH ORDINALITY AS j(v, i)) "
+    "SELECT j.i, c.id, c.last_seq, c.workspace_id, c.contact_id, c.team_id, c.assignee_id "
+    "FROM conversations AS c JOIN j ON c.id = j.chat "
+    f"WHERE c.id = ANY(ARRAY(SELECT chat FROM j)) AND {_MAY_OF_PG_BATCH} "
     "ORDER BY c.id FOR UPDATE OF c"
 )
 _STORE_ALL_POSTGRES = Statement(
@@ -337,7 +346,8 @@ _STORE_ALL_POSTGRES = Statement(
     "last_activity_at = CAST(:now AS TIMESTAMPTZ), awaiting_reply_since = CASE CAST(u.v ->> 2 AS INTEGER) "
     "WHEN 0 THEN NULL WHEN 1 THEN COALESCE(awaiting_reply_since, CAST(:now AS TIMESTAMPTZ)) "
     "ELSE CAST(:now AS TIMESTAMPTZ) END FROM jsonb_array_elements(CAST(:chats AS JSONB)) AS u(v) "
-    "WHERE conversations.id = u.v ->> 0) "
+    "WHERE conversations.id = u.v ->> 0 "
+    "AND conversations.id = ANY(ARRAY(SELECT x.v ->> 0 FROM jsonb_array_elements(CAST(:chats AS JSONB)) AS x(v)))) "
     f"INSERT INTO messages ({_COLUMNS}) SELECT m.v ->> 0, m.v ->> 1, m.v ->> 2, CAST(m.v ->> 3 AS INTEGER), "
     "m.v ->> 4, m.v ->> 5, m.v ->> 6, m.v ->> 7, FALSE, m.v ->> 8, CAST(:now AS TIMESTAMPTZ) "
     "FROM jsonb_array_elements(CAST(:rows AS JSONB)) AS m(v)"

@@ -36,6 +36,13 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # (docs/benchmarks.md). Rows are locked per conversation, so batches of different chats
 # run side by side.
 POSTGRES_QUICK_CONNECTIONS = 4
+# Those connections run only the hot path's statements, each of which reaches its rows by
+# a key. A chat is updated with every message, and until a vacuum comes each update
+# leaves a dead row version behind; the planner, which does not count them (a fresh
+# table has no statistics at all), chose a scan of the whole conversations table for
+# every batch (PostgreSQL ~500 us a message at 1,000 msg/s, docs/benchmarks.md). Off, a
+# sequential scan is the last resort: the statements use their indexes.
+QUICK_PLANNER_SETTINGS = {"enable_seqscan": "off"}
 
 
 class Database:
@@ -55,7 +62,13 @@ class Database:
         self.quick_engine = (
             self.engine
             if self.is_sqlite
-            else create_async_engine(url, echo=echo, pool_size=POSTGRES_QUICK_CONNECTIONS, max_overflow=0)
+            else create_async_engine(
+                url,
+                echo=echo,
+                pool_size=POSTGRES_QUICK_CONNECTIONS,
+                max_overflow=0,
+                connect_args={"server_settings": QUICK_PLANNER_SETTINGS},
+            )
         )
         self._writer = async_sessionmaker(self.engine, expire_on_commit=False)
         self._reader = async_sessionmaker(self.read_engine, expire_on_commit=False)

@@ -1,0 +1,43 @@
+"""On PostgreSQL, a batch of quick sends reaches its chats and contacts by their keys.
+
+The planner has no statistics for a fresh or busy table, and every message leaves a dead
+row version in its chat; joined to a batch's elements it scanned the whole conversations
+and contacts tables for every batch (storage/db.py, QUICK_PLANNER_SETTINGS)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from frontdesk.messages.quick_send import _FIND_ALL_POSTGRES, _STORE_ALL_POSTGRES
+from frontdesk.storage.db import Database
+
+
+def _numbered(sql: str) -> str:
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    return re.sub(r"(?<![:\w]):(\w+)", number, sql)
+
+
+@pytest.mark.parametrize("statement", [_FIND_ALL_POSTGRES, _STORE_ALL_POSTGRES], ids=["find", "store"])
+async def test_batch_statements_use_the_indexes_not_whole_table_scans(postgres_url: str, statement: object) -> None:
+    db = Database(postgres_url)
+    try:
+        async with db.quick_engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            sql = _numbered(statement.sql)  # type: ignore[attr-defined]
+            args: list[object] = ["[]"] if "$2" not in sql else [datetime(2026, 1, 1, tzinfo=UTC), "[]", "[]"]
+            plan = "\n".join(r[0] for r in await driver.fetch("EXPLAIN " + sql, *args))
+    finally:
+        await db.dispose()
+    assert "Seq Scan on conversations" not in plan, plan
+    assert "Seq Scan on contacts" not in plan, plan
