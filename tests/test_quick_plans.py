@@ -6,24 +6,13 @@ and contacts tables for every batch (storage/db.py, QUICK_PLANNER_SETTINGS)."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
 
 from frontdesk.messages.quick_send import _FIND_ALL_POSTGRES, _STORE_ALL_POSTGRES
 from frontdesk.storage.db import Database
-
-
-def _numbered(sql: str) -> str:
-    names: list[str] = []
-
-    def number(match: re.Match[str]) -> str:
-        if match[1] not in names:
-            names.append(match[1])
-        return f"${names.index(match[1]) + 1}"
-
-    return re.sub(r"(?<![:\w]):(\w+)", number, sql)
+from frontdesk.storage.quick import numbered
 
 
 @pytest.mark.parametrize("statement", [_FIND_ALL_POSTGRES, _STORE_ALL_POSTGRES], ids=["find", "store"])
@@ -34,7 +23,7 @@ async def test_batch_statements_use_the_indexes_not_whole_table_scans(postgres_u
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection
             assert driver is not None
-            sql = _numbered(statement.sql)  # type: ignore[attr-defined]
+            sql, _ = numbered(statement.sql)  # type: ignore[attr-defined]
             args: list[object] = ["[]"] if "$2" not in sql else [datetime(2026, 1, 1, tzinfo=UTC), "[]", "[]"]
             plan = "\n".join(r[0] for r in await driver.fetch("EXPLAIN " + sql, *args))
     finally:

@@ -235,17 +235,22 @@ class _PostgresExec:
     def __call__(self, statement: Statement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         compiled = self.cache.get(statement.sql)
         if compiled is None:
-            names: list[str] = []
-
-            def number(match: re.Match[str]) -> str:
-                if match[1] not in names:
-                    names.append(match[1])
-                return f"${names.index(match[1]) + 1}"
-
-            compiled = self.cache[statement.sql] = (_PARAM.sub(number, statement.sql), names)
+            compiled = self.cache[statement.sql] = numbered(statement.sql)
         sql, order = compiled
         rows = await_only(self.driver.fetch(sql, *(params[name] for name in order)))
         return [tuple(row) for row in rows]
+
+
+def numbered(sql: str) -> tuple[str, list[str]]:
+    """``sql`` with its ``:name`` parameters as asyncpg's ``$n``, and the names in order."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    return _PARAM.sub(number, sql), names
 
 
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
