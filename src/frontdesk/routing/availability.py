@@ -3,6 +3,7 @@ gaining seats takes queued chats; an agent going offline hands theirs back."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,14 +34,29 @@ MAX_CHATS_LIMIT = 50
 _UNSET: Any = object()
 
 
-async def set_status(ctx: Context, actor: AgentActor, agent_id: str, status: str) -> Agent:
-    """Agents set their own status; owners, admins and supervisors anyone's."""
+async def set_status(
+    ctx: Context,
+    actor: AgentActor,
+    agent_id: str,
+    status: str,
+    *,
+    only_from: str | None = None,
+    unless: Callable[[str], Awaitable[bool]] | None = None,
+) -> Agent:
+    """Agents set their own status; owners, admins and supervisors anyone's.
+
+    ``only_from`` and ``unless`` make the change conditional: it happens only when the
+    agent's status is ``only_from`` and ``unless(agent_id)`` is false, both judged with
+    the agent's row locked, so two conditional changes never act on each other's stale
+    view (see ``console_opened``)."""
     if agent_id != actor.agent_id and actor.role not in (Role.OWNER, Role.ADMIN, Role.SUPERVISOR):
         raise NotFound(f"no agent {agent_id}")  # agents cannot touch each other
     if status not in {s.value for s in Status}:
         raise Invalid(f'"status" must be one of online, away, offline; got {status!r}', field="status")
     async with ctx.db.transaction() as session:
         agent = await _agent(session, actor, agent_id, lock=True)
+        if (only_from is not None and agent.status != only_from) or (unless is not None and await unless(agent_id)):
+            return agent
         previous, agent.status = agent.status, status
         routed = Routed()
         if status == Status.OFFLINE.value and previous != status:
@@ -57,11 +73,19 @@ async def set_status(ctx: Context, actor: AgentActor, agent_id: str, status: str
     return agent
 
 
+# Opening a console and the grace after the last one closed both decide with the agent's
+# row locked. Decided on a plain read, a console opened just as the grace ran out read
+# "online", did nothing, and the grace's "offline" committed after it: an agent with the
+# console open, shown offline to every visitor.
 async def console_opened(ctx: Context, actor: AgentActor) -> None:
-    async with ctx.db.reader() as session:
-        status = await session.scalar(select(Agent.status).where(Agent.id == actor.agent_id))
-    if status == Status.OFFLINE.value:
-        await set_status(ctx, actor, actor.agent_id, Status.ONLINE.value)
+    """An agent who was offline comes online; one who chose away stays away."""
+    await set_status(ctx, actor, actor.agent_id, Status.ONLINE.value, only_from=Status.OFFLINE.value)
+
+
+async def console_left(ctx: Context, actor: AgentActor) -> None:
+    """The grace after an agent's last console closed is over: offline, unless a console
+    has opened again on any node."""
+    await set_status(ctx, actor, actor.agent_id, Status.OFFLINE.value, unless=ctx.presence.is_connected)
 
 
 async def website_available(db: Database, website: Website) -> bool:

@@ -13,7 +13,6 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from frontdesk.actors import Actor, AgentActor, VisitorActor
-from frontdesk.agents.models import Status
 from frontdesk.agents.queries import actor_for, agent_for_api_token, agent_for_session
 from frontdesk.context import Context
 from frontdesk.conversations.actions import mark_read, set_typing
@@ -21,7 +20,7 @@ from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import DomainError, Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, bearer, same_origin, visitor_actor
 from frontdesk.messages.actions import NewMessage, send_message
-from frontdesk.routing.availability import console_opened, set_status
+from frontdesk.routing.availability import console_left, console_opened
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION, FrameError, Hello, Ping, Read, Resume, Send, TypingFrame, parse
 from frontdesk.ws.protocol import SEND_FRAMES
@@ -85,11 +84,10 @@ _background: set[asyncio.Task[None]] = set()
 
 async def _offline_unless_back(ctx: Context, actor: AgentActor) -> None:
     await asyncio.sleep(ctx.settings.offline_grace_seconds)
-    if not await ctx.presence.is_connected(actor.agent_id):
-        try:
-            await set_status(ctx, actor, actor.agent_id, Status.OFFLINE.value)
-        except Exception:
-            log.exception("could not mark agent %s offline", actor.agent_id)
+    try:
+        await console_left(ctx, actor)
+    except Exception:
+        log.exception("could not mark agent %s offline", actor.agent_id)
 
 
 async def _agent_from_handshake(websocket: WebSocket, ctx: Context) -> AgentActor | None:
