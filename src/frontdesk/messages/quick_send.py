@@ -26,7 +26,7 @@ from frontdesk.ids import new_sortable_id
 from frontdesk.messages.append import author_of
 from frontdesk.messages.models import SentMessage
 from frontdesk.storage.base import UTCDateTime
-from frontdesk.storage.quick import Exec, QuickWrites, Statement
+from frontdesk.storage.quick import Exec, QuickWrites, Statement, one_statement
 
 # Find, check and bump the chat in one statement: the UPDATE locks the row (PostgreSQL)
 # and numbers the message from ``last_seq`` as it is at that moment, and RETURNING hands
@@ -89,36 +89,10 @@ _SQLITE = {
 }
 
 
-def _postgres(bump: str) -> Statement:
-    """On PostgreSQL the bump and the insert are one statement: one round trip per
-    message. A data-modifying WITH runs to completion whether or not it is read; with no
-    chat row it inserts nothing. Its parameters are cast: a SELECT list does not take
-    their types from the columns as VALUES would."""
-    return Statement(
-        f"WITH c AS ({bump}{_RETURNING}), m AS (INSERT INTO messages ({_COLUMNS}) "  # noqa: S608
-        "SELECT CAST(:message_id AS VARCHAR), c.workspace_id, c.id, c.last_seq, CAST(:author_type AS VARCHAR), "
-        "CAST(:author_id AS VARCHAR), CAST(:author_name AS VARCHAR), CAST(:body AS TEXT), "
-        "CAST(:private AS BOOLEAN), CAST(:client_ref AS VARCHAR), CAST(:now AS TIMESTAMPTZ) FROM c) "
-        "SELECT id, workspace_id, contact_id, team_id, assignee_id, last_seq FROM c"
-    )
-
-
-_POSTGRES = {
-    kind: _postgres(bump.format(teams="SELECT jsonb_array_elements_text(CAST(:teams AS JSONB))"))
-    for kind, bump in _BUMPS.items()
-}
-
-
 @dataclass(frozen=True, slots=True)
 class QuickSent:
     message: SentMessage
     chat: ChatRef
-
-
-# Below this many messages a PostgreSQL batch stores each with its own statement: for a
-# few, the set statements cost the database more than a round trip per message does
-# (with them for every batch, its CPU at 1,000 msg/s went 0.38 -> 0.69 cores).
-POSTGRES_SET_MIN = 4
 
 
 def quick_send(actor: Actor, body: str, client_ref: str | None, conversation_id: str | None) -> QuickSend | None:
@@ -171,6 +145,8 @@ class QuickSend:
     found_by: bytes  # this message's element of a batch's JSON for ``_FIND_ALL``
 
     def __call__(self, execute: Exec) -> Stored | None:
+        if execute.dialect == "postgresql":  # one statement there, for one as for many
+            return QuickSend.together(execute, [self])[0]
         now = utcnow()
         values = self.params | {
             "now": now,
@@ -182,13 +158,11 @@ class QuickSend:
             "private": False,
             "client_ref": self.client_ref,
         }
-        postgres = execute.dialect == "postgresql"  # there the insert is part of the bump
-        rows = execute(_POSTGRES[self.kind] if postgres else _SQLITE[self.kind], values)
+        rows = execute(_SQLITE[self.kind], values)
         if not rows:
             return None
         conv_id, workspace_id, contact_id, team_id, assignee_id, seq = rows[0]
-        if not postgres:
-            execute(_INSERT, values | {"workspace_id": workspace_id, "conversation_id": conv_id, "seq": seq})
+        execute(_INSERT, values | {"workspace_id": workspace_id, "conversation_id": conv_id, "seq": seq})
         return conv_id, workspace_id, contact_id, team_id, assignee_id, seq, now
 
     def finish(self, stored: Stored) -> QuickSent:
@@ -210,6 +184,7 @@ class QuickSend:
         return QuickSent(message, ChatRef(contact_id=contact_id, team_id=team_id, assignee_id=assignee_id))
 
     @staticmethod
+    @one_statement
     def together(execute: Exec, sends: list[QuickSend]) -> list[Stored | None]:
         """A batch's messages in a few statements, whatever their number: find and check
         every chat, bump the chats, insert the messages. On SQLite each statement run
@@ -221,15 +196,12 @@ class QuickSend:
         Several messages to one chat (two tabs, a visitor and an agent) are numbered
         in the order they came, and its reply clock ends as if they had been sent one
         after the other."""
-        postgres = execute.dialect == "postgresql"
-        if postgres and len(sends) < POSTGRES_SET_MIN:
-            return [send(execute) for send in sends]
         batch = (b"[" + b",".join([send.found_by for send in sends]) + b"]").decode()
-        if postgres:  # rows, and the chats locked until the COMMIT
-            found = [(index - 1, *chat) for index, *chat in execute(_FIND_ALL_POSTGRES, {"batch": batch})]
-        else:  # one row, so the thread waits for the GIL once for the result
-            ((json_rows,),) = execute(_FIND_ALL, {"batch": batch})
-            found = orjson.loads(json_rows)
+        if execute.dialect == "postgresql":
+            return _send_all_postgres(execute, sends, batch)
+        # One row, so the thread waits for the GIL once for the result.
+        ((json_rows,),) = execute(_FIND_ALL, {"batch": batch})
+        found = orjson.loads(json_rows)
         now = utcnow()
         chats: dict[str, list[Any]] = {}  # id -> [id, last_seq, reply clock]
         rows: list[tuple[Any, ...]] = []
@@ -251,11 +223,8 @@ class QuickSend:
                 "chats": orjson.dumps(list(chats.values())).decode(),
                 "rows": orjson.dumps(rows).decode(),
             }
-            if postgres:
-                execute(_STORE_ALL_POSTGRES, values)
-            else:
-                execute(_BUMP_ALL, values)
-                execute(_INSERT_ALL, values)
+            execute(_BUMP_ALL, values)
+            execute(_INSERT_ALL, values)
         return stored
 
 
@@ -328,30 +297,46 @@ _CHAT_OF_PG_BATCH, _MAY_OF_PG_BATCH = _of_batch(
     {name: _of_postgres_batch(name) for name in _ONE} | {"sees_all": "CAST(j.v ->> 'sees_all' AS BOOLEAN)"},
     "SELECT jsonb_array_elements_text(CAST(j.v ->> 'teams' AS JSONB))",
 )
-# Both statements reach the chats by their key, ``id = ANY(ARRAY(...))``, which PostgreSQL
-# plans as an index scan for about ten rows. Joined to the batch's elements instead, for
-# which it guesses a hundred rows, each batch was a hash join over a scan of the whole
-# conversations table, and every message leaves a dead row version there until a vacuum:
-# at 1,000 msg/s PostgreSQL spent ~500 us a message on it (docs/benchmarks.md).
-_FIND_ALL_POSTGRES = Statement(
+# The whole batch is one statement, so one round trip and its own transaction (no BEGIN
+# or COMMIT: storage/quick.py, ``one_statement``). It locks the chats in key order (two
+# batches never wait for each other in a circle), numbers each chat's messages in the
+# order they came after its ``last_seq`` as it is once locked, leaves the reply clock as
+# ``_reply_clock`` would after them one by one, bumps the chats, inserts the messages,
+# and answers a row per message stored. Chats are reached by their key,
+# ``id = ANY(ARRAY(...))``, which PostgreSQL plans as an index scan for about ten rows;
+# joined to the batch's elements instead, for which it guesses a hundred rows, each
+# batch was a hash join over a scan of the whole conversations table (and every message
+# leaves a dead row version there until a vacuum): ~500 us a message at 1,000 msg/s
+# (docs/benchmarks.md). Four round trips a batch (BEGIN, find, store, COMMIT) took a
+# quarter of the loop's time at saturation.
+_SEND_ALL_POSTGRES = Statement(
     f"WITH j AS MATERIALIZED (SELECT j.i, j.v, {_CHAT_OF_PG_BATCH} AS chat "  # noqa: S608
-    "FROM jsonb_array_elements(CAST(:batch AS JSONB)) WITH ORDINALITY AS j(v, i)) "
-    "SELECT j.i, c.id, c.last_seq, c.workspace_id, c.contact_id, c.team_id, c.assignee_id "
-    "FROM conversations AS c JOIN j ON c.id = j.chat "
-    f"WHERE c.id = ANY(ARRAY(SELECT chat FROM j)) AND {_MAY_OF_PG_BATCH} "
-    "ORDER BY c.id FOR UPDATE OF c"
+    "FROM jsonb_array_elements(CAST(:batch AS JSONB)) WITH ORDINALITY AS j(v, i)), "
+    "f AS (SELECT j.i, j.v ->> 'kind' AS kind, c.id, c.last_seq, c.workspace_id, c.contact_id, c.team_id, "
+    "c.assignee_id FROM conversations AS c JOIN j ON c.id = j.chat "
+    f"WHERE c.id = ANY(ARRAY(SELECT chat FROM j)) AND {_MAY_OF_PG_BATCH} ORDER BY c.id FOR UPDATE OF c), "
+    "n AS (SELECT f.*, f.last_seq + row_number() OVER (PARTITION BY f.id ORDER BY f.i) AS seq FROM f), "
+    "k AS (SELECT n.id, max(n.seq) AS seq, bool_or(n.kind = 'agent') AS answered, "
+    "(array_agg(n.kind ORDER BY n.i DESC))[1] AS last_kind FROM n GROUP BY n.id), "
+    "bumped AS (UPDATE conversations SET last_seq = k.seq, last_activity_at = CAST(:now AS TIMESTAMPTZ), "
+    "awaiting_reply_since = CASE WHEN k.last_kind = 'agent' THEN NULL WHEN k.answered "
+    "THEN CAST(:now AS TIMESTAMPTZ) ELSE COALESCE(conversations.awaiting_reply_since, CAST(:now AS TIMESTAMPTZ)) "
+    "END FROM k WHERE conversations.id = k.id AND conversations.id = ANY(ARRAY(SELECT id FROM k))), "
+    f"stored AS (INSERT INTO messages ({_COLUMNS}) SELECT m.v ->> 0, n.workspace_id, n.id, n.seq, m.v ->> 1, "
+    "m.v ->> 2, m.v ->> 3, m.v ->> 4, FALSE, m.v ->> 5, CAST(:now AS TIMESTAMPTZ) "
+    "FROM n JOIN jsonb_array_elements(CAST(:rows AS JSONB)) WITH ORDINALITY AS m(v, i) ON m.i = n.i) "
+    "SELECT n.i, n.id, n.seq, n.workspace_id, n.contact_id, n.team_id, n.assignee_id FROM n"
 )
-_STORE_ALL_POSTGRES = Statement(
-    "WITH bumped AS (UPDATE conversations SET last_seq = CAST(u.v ->> 1 AS INTEGER), "  # noqa: S608
-    "last_activity_at = CAST(:now AS TIMESTAMPTZ), awaiting_reply_since = CASE CAST(u.v ->> 2 AS INTEGER) "
-    "WHEN 0 THEN NULL WHEN 1 THEN COALESCE(awaiting_reply_since, CAST(:now AS TIMESTAMPTZ)) "
-    "ELSE CAST(:now AS TIMESTAMPTZ) END FROM jsonb_array_elements(CAST(:chats AS JSONB)) AS u(v) "
-    "WHERE conversations.id = u.v ->> 0 "
-    "AND conversations.id = ANY(ARRAY(SELECT x.v ->> 0 FROM jsonb_array_elements(CAST(:chats AS JSONB)) AS x(v)))) "
-    f"INSERT INTO messages ({_COLUMNS}) SELECT m.v ->> 0, m.v ->> 1, m.v ->> 2, CAST(m.v ->> 3 AS INTEGER), "
-    "m.v ->> 4, m.v ->> 5, m.v ->> 6, m.v ->> 7, FALSE, m.v ->> 8, CAST(:now AS TIMESTAMPTZ) "
-    "FROM jsonb_array_elements(CAST(:rows AS JSONB)) AS m(v)"
-)
+
+
+def _send_all_postgres(execute: Exec, sends: list[QuickSend], batch: str) -> list[Stored | None]:
+    now = utcnow()
+    rows = [(s.message_id, s.author.type, s.author.id, s.author.name, s.body, s.client_ref) for s in sends]
+    values = {"batch": batch, "rows": orjson.dumps(rows).decode(), "now": now}
+    stored: list[Stored | None] = [None] * len(sends)
+    for index, conv_id, seq, workspace_id, contact_id, team_id, assignee_id in execute(_SEND_ALL_POSTGRES, values):
+        stored[index - 1] = (conv_id, workspace_id, contact_id, team_id, assignee_id, seq, now)
+    return stored
 
 
 def _target(actor: Actor, conversation_id: str | None) -> tuple[str, dict[str, Any]] | None:

@@ -41,6 +41,7 @@ from sqlalchemy.util import await_only, greenlet_spawn
 from frontdesk.storage.db import POSTGRES_QUICK_CONNECTIONS, Database
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 # A batch waits for nothing: it takes what queued while the previous one committed. The
 # cap bounds how long the first caller of a batch waits for the others' statements.
@@ -137,8 +138,11 @@ class QuickWrites:
             assert driver is not None
             execute = _PostgresExec(driver, self._postgres_sql)
             try:
-                async with driver.transaction():
+                if _one_statement(fns):  # its own transaction: one round trip in all
                     values: list[Any] = await greenlet_spawn(_together, execute, fns)
+                else:
+                    async with driver.transaction():
+                        values = await greenlet_spawn(_together, execute, fns)
             except (IntegrityConstraintViolationError, Conflict):
                 raise  # the connection is fine; the write was refused
             except BaseException:
@@ -325,6 +329,19 @@ def _run_all(
     except Exception:
         conn.execute("ROLLBACK")
         return None
+
+
+def one_statement(together: F) -> F:
+    """Marks a ``together`` that runs a single statement on PostgreSQL, whatever the set's
+    size. A batch of writes that all share it needs no BEGIN and COMMIT there (two more
+    round trips): the statement is its own transaction, all or nothing."""
+    together.one_statement = True  # type: ignore[attr-defined]
+    return together
+
+
+def _one_statement(fns: list[Callable[[Exec], Any]]) -> bool:
+    together = getattr(fns[0], "together", None)
+    return getattr(together, "one_statement", False) and all(getattr(fn, "together", None) is together for fn in fns)
 
 
 def _together(execute: Exec, fns: list[Callable[[Exec], Any]]) -> list[Any]:
