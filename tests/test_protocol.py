@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.factories import PASSWORD, make_team
 from tests.server import Server
@@ -168,6 +169,15 @@ async def test_a_bad_visitor_token_is_refused(server: Server) -> None:
     with pytest.raises(ConnectionClosed) as closed:
         await client.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_only_the_two_socket_paths_take_a_socket(server: Server) -> None:
+    # They are reached ahead of the HTTP router (ws/routes.py); anything else still goes
+    # through it, which has no socket routes, and is refused at the handshake.
+    for path in ("/ws/visitors", "/ws/visitor/", "/api/v1/ws/visitor", "/"):
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(server.ws_url + path, open_timeout=10)
+        assert refused.value.response.status_code == 403, path
 
 
 async def test_an_agent_of_another_workspace_hears_and_reaches_nothing(

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from starlette.routing import WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from frontdesk import __version__
@@ -43,7 +42,7 @@ from frontdesk.realtime.redis import RedisBus
 from frontdesk.routing import watchdog
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
-from frontdesk.ws.gateway import agent_socket, visitor_socket
+from frontdesk.ws.routes import Sockets
 
 
 def make_bus(settings: Settings) -> Bus:
@@ -102,7 +101,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/v1/docs",
         redoc_url=None,
         lifespan=lifespan,
-        routes=[WebSocketRoute("/ws/visitor", visitor_socket), WebSocketRoute("/ws/agent", agent_socket)],
     )
     app.state.ctx = ctx
     errors.install(app)
@@ -129,5 +127,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=pages.STATIC, check_dir=False), name="static")
     app.add_middleware(BodyLimit)
     app.add_middleware(WidgetCORS)
-    app.add_middleware(ServerTiming)  # outermost: times everything the app does
+    app.add_middleware(ServerTiming)  # times everything the app does for HTTP
+    app.add_middleware(Sockets)  # outermost: /ws/* goes straight to its handler (ws/routes.py)
     return app
