@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import orjson
+import pytest
 
 from frontdesk.context import Context
 from frontdesk.conversations.events import message_frame
@@ -22,7 +23,8 @@ def bus_message(message: Message) -> BusMessage:
     )
 
 
-async def test_out_of_order_and_repeated_events_leave_in_order_once(ctx: Context) -> None:
+@pytest.mark.parametrize("direct", [False, True], ids=["writer", "direct-when-idle"])
+async def test_out_of_order_and_repeated_events_leave_in_order_once(ctx: Context, direct: bool) -> None:
     team = await make_team(ctx)
     visitor, _ = await make_visitor(ctx, team.website)
     first = await say(ctx, visitor, "one")
@@ -32,10 +34,14 @@ async def test_out_of_order_and_repeated_events_leave_in_order_once(ctx: Context
     async def send(frames: list[bytes]) -> None:
         sent.extend(orjson.loads(frame) for frame in frames)
 
+    def send_now(frames: list[bytes]) -> bool:
+        sent.extend(orjson.loads(frame) for frame in frames)
+        return True
+
     async def close(code: int, reason: str) -> None:
         raise AssertionError(f"closed {code} {reason}")
 
-    conn = Connection(ctx, team.owner, send, close)
+    conn = Connection(ctx, team.owner, send, close, send_now if direct else None)
     writer = asyncio.create_task(conn.run())
     conn.replay(Replay({conv: 1}))
     second = await say(ctx, team.owner, "two", conv)
@@ -74,6 +80,46 @@ async def test_frames_queued_together_leave_in_one_write_in_order(ctx: Context) 
     writer.cancel()
 
     assert [[orjson.loads(f)["n"] for f in write] for write in writes] == [[0, 1, 2, 3], [4]]
+
+
+async def test_an_idle_socket_writes_a_turns_frames_at_once_and_a_slow_one_through_its_writer(
+    ctx: Context,
+) -> None:
+    """While the writer waits, what a turn of the loop puts leaves in one write without
+    waking it (ws/connection.py); when the transport cannot take it now (a slow reader),
+    the writer sends it, and what follows comes after, in order."""
+    team = await make_team(ctx)
+    now: list[list[int]] = []
+    later: list[list[int]] = []
+    take_now = True
+
+    async def send(frames: list[bytes]) -> None:
+        later.append([orjson.loads(f)["n"] for f in frames])
+
+    def send_now(frames: list[bytes]) -> bool:
+        if take_now:
+            now.append([orjson.loads(f)["n"] for f in frames])
+        return take_now
+
+    async def close(code: int, reason: str) -> None:
+        raise AssertionError(f"closed {code} {reason}")
+
+    conn = Connection(ctx, team.owner, send, close, send_now)
+    writer = asyncio.create_task(conn.run())
+    await asyncio.sleep(0.01)
+    conn.frame({"type": "pong", "n": 0})
+    conn.on_bus(BusMessage(frame=b'{"n":1}', event="typing.started", droppable=True))
+    await asyncio.sleep(0.01)
+    take_now = False
+    conn.frame({"type": "pong", "n": 2})
+    conn.frame({"type": "pong", "n": 3})
+    await asyncio.sleep(0.01)
+    conn.frame({"type": "pong", "n": 4})
+    await asyncio.sleep(0.01)
+    writer.cancel()
+
+    assert now == [[0, 1]]
+    assert later == [[2, 3], [4]]
 
 
 async def test_the_welcome_leads_even_when_an_event_came_first(ctx: Context) -> None:

@@ -51,6 +51,8 @@ class Replay:
 
 
 Item = BusMessage | bytes | Replay
+# Wakes the writer to write what is gathered (``Connection._flush``): a replay of nothing.
+_WAKE = Replay({}, then_synced=False)
 
 
 class Mailbox:
@@ -96,6 +98,10 @@ class Mailbox:
     def get_nowait(self) -> Item | None:
         return self._items.pop(0) if self._items else None
 
+    def reader_waits(self) -> bool:
+        """The reader waits in ``get`` and nothing is queued (a put would wake it)."""
+        return self._waiter is not None and not self._waiter.done()
+
 
 class Connection:
     def __init__(
@@ -104,11 +110,14 @@ class Connection:
         actor: Actor,
         send: Callable[[list[bytes]], Coroutine[Any, Any, None]],
         close: Callable[[int, str], Coroutine[Any, Any, None]],
+        send_now: Callable[[list[bytes]], bool] | None = None,
     ) -> None:
         self.ctx = ctx
         self.actor = actor
         self._send = send  # encoded frames, in order; one write where the carrier can
+        self._send_now = send_now  # the same if it can without waiting (ws/protocol.py)
         self._close = close
+        self._flush_due = False
         self._queue = Mailbox(QUEUE_FRAMES)
         self._out: list[bytes] = []  # frames gathered for the next write
         self._delivered: dict[str, int] = {}
@@ -143,8 +152,37 @@ class Connection:
     def _put(self, item: Item) -> None:
         if self._closing:
             return
+        if self._send_now is not None and self._queue.reader_waits() and self._gather(item):
+            return
         if not self._queue.put(item):
             self._close_soon(CLOSE_TOO_SLOW, "too slow; reconnect and resume")
+
+    # Straight out, while the writer waits --------------------------------------------
+    # A frame for an idle socket (a visitor's ack and its own message, most of all) was a
+    # put, a wake-up of the writer's task and its write: a task step per message sent.
+    # While the writer waits with nothing queued, a frame that needs no database is
+    # gathered here instead, and what gathered in this turn of the loop leaves in one
+    # write from a callback at its end. Order holds: the writer, once woken, writes what
+    # is gathered before anything it takes from the queue.
+    def _gather(self, item: Item) -> bool:
+        if isinstance(item, bytes):
+            self._out.append(item)
+        elif isinstance(item, Replay) or not self._take(item):
+            return False  # it needs the database: the writer's
+        if not self._flush_due:
+            self._flush_due = True
+            asyncio.get_running_loop().call_soon(self._flush)
+        return True
+
+    def _flush(self) -> None:
+        self._flush_due = False
+        if not self._out or not self._queue.reader_waits():
+            return  # the writer woke meanwhile and writes what is gathered first
+        assert self._send_now is not None
+        if not self._send_now(self._out):
+            self._queue.put_first(_WAKE)  # a slow reader or a closed socket: the writer's to handle
+            return
+        self._out = []
 
     def _close_soon(self, code: int, reason: str) -> None:
         if self._closing:
@@ -180,10 +218,21 @@ class Connection:
             await self._send(out)
 
     async def _deliver(self, message: BusMessage) -> None:
+        if self._take(message):
+            return
+        conv, seq = message.conversation_id, message.seq
+        assert conv is not None and seq is not None
+        await self._send_stored(conv, self._delivered.get(conv, 0), seq)
+        self._out.append(message.frame)
+        self._delivered[conv] = seq
+
+    def _take(self, message: BusMessage) -> bool:
+        """Gathers the message, or drops it as a duplicate; False, having done neither,
+        when the messages before it must be read from the database first (a gap)."""
         conv, seq = message.conversation_id, message.seq
         if conv is None or seq is None:
             self._out.append(message.frame)
-            return
+            return True
         delivered = self._delivered.get(conv)
         if delivered is None:
             if not self.is_visitor:
@@ -191,16 +240,17 @@ class Connection:
                 # gap (a message a dying node stored but never published) is filled.
                 self._out.append(message.frame)
                 self._delivered[conv] = self._first_seen[conv] = seq
-                return
+                return True
             delivered = 0  # a new conversation of this visitor's: theirs from the start
         if seq <= delivered:
             if seq < self._first_seen.get(conv, 0):
                 self._out.append(message.frame)  # older than our first sight, arriving late
-            return
+            return True
         if seq > delivered + 1:
-            await self._send_stored(conv, delivered, seq)
+            return False
         self._out.append(message.frame)
         self._delivered[conv] = seq
+        return True
 
     async def _send_stored(self, conversation_id: str, after: int, before: int) -> None:
         await self._write()

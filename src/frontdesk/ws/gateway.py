@@ -23,7 +23,7 @@ from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.routing.availability import console_left, console_opened
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION, FrameError, Hello, Ping, Read, Resume, Send, TypingFrame, parse
-from frontdesk.ws.protocol import SEND_FRAMES
+from frontdesk.ws.protocol import SEND_FRAMES, SEND_FRAMES_NOW
 from frontdesk.ws.session import open_session
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,8 @@ async def _hello(websocket: WebSocket) -> Hello | None:
 
 
 async def _serve(websocket: WebSocket, ctx: Context, actor: Actor, hello: Hello) -> None:
-    send_frames = websocket.scope.get("extensions", {}).get(SEND_FRAMES)
+    extensions = websocket.scope.get("extensions", {})
+    send_frames = extensions.get(SEND_FRAMES)
 
     async def send(frames: list[bytes]) -> None:
         if send_frames is None:  # another ASGI server than ours (cli.py)
@@ -154,7 +155,7 @@ async def _serve(websocket: WebSocket, ctx: Context, actor: Actor, hello: Hello)
         if websocket.client_state is WebSocketState.CONNECTED:
             await websocket.close(code, reason)
 
-    live = await open_session(ctx, actor, dict(hello.cursors), send, close)
+    live = await open_session(ctx, actor, dict(hello.cursors), send, close, extensions.get(SEND_FRAMES_NOW))
     try:
         await _read_loop(websocket, ctx, actor, live.conn, live.writer)
     finally:

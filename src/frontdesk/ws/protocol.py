@@ -34,6 +34,7 @@ from websockets.http11 import Request
 from websockets.protocol import State
 
 SEND_FRAMES = "frontdesk.send_frames"
+SEND_FRAMES_NOW = "frontdesk.send_frames_now"
 
 
 class WebSocketProtocol(WebSocketsSansIOProtocol):
@@ -41,24 +42,41 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         super().handle_connect(event)
         # The application task is created but not started: it sees the extension.
         if self.handshake_initiated and not self.close_sent:
-            self.scope["extensions"][SEND_FRAMES] = self.send_frames  # type: ignore[assignment]  # ASGI types it a dict
+            extensions = self.scope["extensions"]
+            extensions[SEND_FRAMES] = self.send_frames  # type: ignore[assignment]  # ASGI types it a dict
+            extensions[SEND_FRAMES_NOW] = self.send_frames_now  # type: ignore[assignment]
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
         scope = getattr(self, "scope", None)  # none when the handshake never came
         if scope is not None:
-            scope.get("extensions", {}).pop(SEND_FRAMES, None)  # the app holds its own reference
+            extensions = scope.get("extensions", {})
+            extensions.pop(SEND_FRAMES, None)  # the app holds its own reference
+            extensions.pop(SEND_FRAMES_NOW, None)
         self.conn.parser.close()  # no more data comes; the generator lets go of its protocol
 
     async def send_frames(self, frames: list[bytes]) -> None:
         """Text frames (UTF-8 JSON) in order; ``ClientDisconnected`` once the client is
         gone or the socket is closing."""
         await self.writable.wait()
-        if self.disconnected or self.close_sent or not self.handshake_complete:
+        if not self._open():
             raise ClientDisconnected()
+        self._write_frames(frames)
+
+    def send_frames_now(self, frames: list[bytes]) -> bool:
+        """The same without waiting: False, having written nothing, when the client reads
+        too slowly (the transport's buffer is full) or the socket is not open. The caller
+        then takes ``send_frames``, which waits or raises."""
+        if not (self.writable.is_set() and self._open()):
+            return False
+        self._write_frames(frames)
+        return True
+
+    def _open(self) -> bool:
+        return not (self.disconnected or self.close_sent) and self.handshake_complete and self.conn.state is State.OPEN
+
+    def _write_frames(self, frames: list[bytes]) -> None:
         conn = self.conn
-        if conn.state is not State.OPEN:
-            raise ClientDisconnected()
         if conn.extensions or conn.expect_continuation_frame:
             try:
                 for frame in frames:

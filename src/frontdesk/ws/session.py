@@ -51,8 +51,9 @@ async def open_session(
     cursors: dict[str, int],
     send: Callable[[list[bytes]], Coroutine[Any, Any, None]],
     close: Callable[[int, str], Coroutine[Any, Any, None]],
+    send_now: Callable[[list[bytes]], bool] | None = None,
 ) -> LiveSession:
-    conn = Connection(ctx, actor, send, close)
+    conn = Connection(ctx, actor, send, close, send_now)
     # Subscribe before reading what was missed: nothing published meanwhile is lost.
     subscription = ctx.bus.subscribe(topics_of(actor), conn.on_bus)
     await ctx.bus.ready()
