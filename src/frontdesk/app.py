@@ -42,7 +42,7 @@ from frontdesk.realtime.redis import RedisBus
 from frontdesk.routing import watchdog
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
-from frontdesk.ws.routes import Sockets
+from frontdesk.ws.routes import SocketsFirst
 
 
 def make_bus(settings: Settings) -> Bus:
@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await ctx.bus.close()
             await ctx.db.dispose()
 
-    app = FastAPI(
+    app = SocketsFirst(  # /ws/* goes straight to its handler (ws/routes.py)
         title="Frontdesk API",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
@@ -128,5 +128,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit)
     app.add_middleware(WidgetCORS)
     app.add_middleware(ServerTiming)  # times everything the app does for HTTP
-    app.add_middleware(Sockets)  # outermost: /ws/* goes straight to its handler (ws/routes.py)
     return app

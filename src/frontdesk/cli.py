@@ -124,6 +124,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port,
         loop="uvloop",
         http="httptools",
+        interface="asgi3",  # the app's __call__ is a plain function returning a coroutine (ws/routes.py)
         ws=WebSocketProtocol,  # uvicorn's websockets-sansio, writing many frames at once
         ws_max_size=WS_MAX_FRAME_BYTES,
         ws_per_message_deflate=settings.ws_compression,
