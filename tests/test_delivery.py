@@ -122,6 +122,29 @@ async def test_an_idle_socket_writes_a_turns_frames_at_once_and_a_slow_one_throu
     assert later == [[2, 3], [4]]
 
 
+async def test_a_direct_write_that_finds_the_client_gone_leaves_it_to_the_writer(ctx: Context) -> None:
+    team = await make_team(ctx)
+    later: list[bytes] = []
+
+    async def send(frames: list[bytes]) -> None:
+        later.extend(frames)
+
+    def send_now(frames: list[bytes]) -> bool:
+        raise ConnectionResetError("the client went away")
+
+    async def close(code: int, reason: str) -> None:
+        raise AssertionError(f"closed {code} {reason}")
+
+    conn = Connection(ctx, team.owner, send, close, send_now)
+    writer = asyncio.create_task(conn.run())
+    await asyncio.sleep(0.01)
+    conn.frame({"type": "pong"})
+    await asyncio.sleep(0.01)
+    writer.cancel()
+
+    assert [orjson.loads(f)["type"] for f in later] == ["pong"]
+
+
 async def test_the_welcome_leads_even_when_an_event_came_first(ctx: Context) -> None:
     """A session subscribes before it reads the welcome's state (ws/session.py): an event
     heard meanwhile waits behind the welcome, which every client expects first."""

@@ -179,7 +179,11 @@ class Connection:
         if not self._out or not self._queue.reader_waits():
             return  # the writer woke meanwhile and writes what is gathered first
         assert self._send_now is not None
-        if not self._send_now(self._out):
+        try:
+            sent = self._send_now(self._out)
+        except OSError:  # the client went away as we wrote: the writer's send says so too
+            sent = False
+        if not sent:
             self._queue.put_first(_WAKE)  # a slow reader or a closed socket: the writer's to handle
             return
         self._out = []
