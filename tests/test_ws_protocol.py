@@ -18,23 +18,31 @@ import uvicorn
 from websockets.asyncio.client import connect
 from websockets.frames import Frame, Opcode
 
-from frontdesk.ws.protocol import SEND_FRAMES, WebSocketProtocol, text_header
+from frontdesk.ws.protocol import SEND_FRAMES, SEND_FRAMES_NOW, WebSocketProtocol, text_header
 
 # Around each boundary of the three header sizes (RFC 6455 5.2).
 LENGTHS = [0, 1, 125, 126, 127, 65535, 65536, 70_000]
+FLOOD_MAX = 2_000  # 128 MB of frames: far past what a client that does not read lets in
 
 
 async def _answer_until_closed(scope: dict[str, Any], receive: Any, send: Any) -> None:
     """A socket endpoint that sees the extension, as the gateway does, and keeps it. Each
     text it receives, comma-separated lengths, is answered with one write of frames of
-    those lengths ('pong' for anything else)."""
+    those lengths; 'flood' with 64 KB frames written without waiting until the socket
+    refuses one, then how many it took ('pong' for anything else)."""
     assert scope["type"] == "websocket"
     send_frames = scope["extensions"][SEND_FRAMES]
+    send_frames_now = scope["extensions"][SEND_FRAMES_NOW]
     await receive()  # websocket.connect
     await send({"type": "websocket.accept"})
     while (event := await receive())["type"] != "websocket.disconnect":
         text = event["text"]
-        if text[:1].isdigit():
+        if text == "flood":
+            taken = 0
+            while taken < FLOOD_MAX and send_frames_now([f"{taken:08d}".encode() * 8192]):
+                taken += 1
+            await send_frames([f"taken {taken}".encode()])  # waits until the client reads
+        elif text[:1].isdigit():
             await send_frames([str(n % 10).encode() * n for n in map(int, text.split(","))])
         else:
             await send_frames([b'{"type":"pong"}'])
@@ -80,6 +88,24 @@ async def test_frames_of_every_header_size_arrive_whole_and_in_order(server: uvi
         await client.send("ping")  # and the socket still carries what follows
         assert await client.recv() == '{"type":"pong"}'
     assert got == [str(n % 10) * n for n in LENGTHS]
+
+
+async def test_a_write_without_waiting_is_refused_whole_when_the_client_reads_too_slowly(
+    server: uvicorn.Server,
+) -> None:
+    """``send_frames_now`` (an idle socket's direct write, ws/connection.py) takes frames
+    until the transport's buffer is full, then refuses without writing any part of the
+    refused one; what it took arrives whole and in order, before what the writer sends
+    after it."""
+    async with connect(f"ws://127.0.0.1:{_port(server)}/ws", max_size=None, max_queue=1) as client:
+        await client.send("flood")
+        await asyncio.sleep(0.3)  # the client reads nothing meanwhile past its one frame
+        got = []
+        while not (frame := await client.recv()).startswith("taken"):
+            got.append(frame)
+    taken = int(frame.split()[1])
+    assert 0 < taken < FLOOD_MAX, "the socket never refused a frame"
+    assert got == [f"{n:08d}" * 8192 for n in range(taken)]
 
 
 @pytest.mark.parametrize("how", ["close frame", "connection dropped"])
