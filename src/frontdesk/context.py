@@ -37,6 +37,10 @@ class Context:
     async def publish(self, events: Iterable[Event]) -> None:
         """Send events to their topics. Call only after the transaction that produced
         them has committed: a subscriber may read the database as soon as it hears."""
+        self.publish_now(events)
+
+    def publish_now(self, events: Iterable[Event]) -> None:
+        """The same, from a plain function (the bus never makes a publisher wait)."""
         published: list[tuple[str, BusMessage]] = []
         for event in events:
             if event.name is EventName.MESSAGE_CREATED:
@@ -52,4 +56,4 @@ class Context:
             )
             published += [(topic, message) for topic in event.topics]
         # All at once: on Redis one round trip for them all, not one after another.
-        await self.bus.publish_all(published)
+        self.bus.post(published)

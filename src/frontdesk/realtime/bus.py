@@ -102,12 +102,16 @@ class Bus(abc.ABC):
             sub.handler(message)
 
     @abc.abstractmethod
-    async def publish(self, topic: str, message: BusMessage) -> None: ...
+    def post(self, items: Sequence[tuple[str, BusMessage]]) -> None:
+        """Several publications, in this order, handed over without waiting: this node's
+        handlers hear them before it returns, other nodes' once the backend carries them.
+        Plain, so a frame callback can publish (ws/gateway.py, a send taken from it)."""
+
+    async def publish(self, topic: str, message: BusMessage) -> None:
+        self.post(((topic, message),))
 
     async def publish_all(self, items: Sequence[tuple[str, BusMessage]]) -> None:
-        """Several publications, in this order; returns when the backend has them all."""
-        for topic, message in items:
-            await self.publish(topic, message)
+        self.post(items)
 
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Connect to the backend, if it has one."""

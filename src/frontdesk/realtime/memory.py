@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from frontdesk.realtime.bus import Bus, BusMessage
 
 
 class MemoryBus(Bus):
-    async def publish(self, topic: str, message: BusMessage) -> None:
-        self._deliver(topic, message)
+    def post(self, items: Sequence[tuple[str, BusMessage]]) -> None:
+        for topic, message in items:
+            self._deliver(topic, message)

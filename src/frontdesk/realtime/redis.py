@@ -83,10 +83,7 @@ class RedisBus(Bus):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def publish(self, topic: str, message: BusMessage) -> None:
-        await self.publish_all(((topic, message),))
-
-    async def publish_all(self, items: Sequence[tuple[str, BusMessage]]) -> None:
+    def post(self, items: Sequence[tuple[str, BusMessage]]) -> None:
         """Local handlers first, then to Redis in order, in one write with whatever
         else was published meanwhile. A message for several topics is encoded once."""
         if not items:
