@@ -30,7 +30,7 @@ from frontdesk.events import Author, MessageData
 from frontdesk.messages.append import append_message, author_of
 from frontdesk.messages.mentions import mention_events
 from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message, StoredMessage
-from frontdesk.messages.quick_send import applies, quick_send, store
+from frontdesk.messages.quick_send import QuickSend, QuickSent, applies, quick_send, store
 from frontdesk.messages.views import message_data, message_json
 from frontdesk.routing.announce import announce
 from frontdesk.routing.assignment import take_seat_anyway
@@ -70,14 +70,31 @@ class SendResult:
 
 
 async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResult:
+    body, write = checked(actor, new)
+    if write is not None and (sent := await store(ctx.quick, write)) is not None:
+        return quick_sent(ctx, sent)
+    return await send_fully(ctx, actor, new, body)
+
+
+def checked(actor: Actor, new: NewMessage) -> tuple[str, QuickSend | None]:
+    """The body as it will be stored, and the quick path's write (None when only the
+    full path applies); a ``DomainError`` when the request is wrong."""
     body = check_text("body", new.body, max_chars=BODY_MAX_CHARS, min_chars=0 if new.attachment_ids else 1)
     _check_request(actor, new)
-    if applies(new.private, new.attachment_ids, new.site_speaker):
-        sent = await store(ctx.quick, quick_send(actor, body, new.client_ref, new.conversation_id))
-        if sent is not None:
-            built = message_json(sent.message)
-            await ctx.publish([conversation_events.message_created(sent.message, sent.chat, built)])
-            return SendResult(sent.message, duplicate=False, built=built)
+    if not applies(new.private, new.attachment_ids, new.site_speaker):
+        return body, None
+    return body, quick_send(actor, body, new.client_ref, new.conversation_id)
+
+
+def quick_sent(ctx: Context, sent: QuickSent) -> SendResult:
+    """After the quick path's commit: publish the message, and the answer."""
+    built = message_json(sent.message)
+    ctx.publish_now([conversation_events.message_created(sent.message, sent.chat, built)])
+    return SendResult(sent.message, duplicate=False, built=built)
+
+
+async def send_fully(ctx: Context, actor: Actor, new: NewMessage, body: str) -> SendResult:
+    """The ORM path, for every send (``checked`` first): what the quick path left."""
     try:
         async with ctx.db.transaction() as session:
             if new.client_ref and (earlier := await _sent_before(session, actor, new.client_ref)):

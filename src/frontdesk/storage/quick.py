@@ -87,6 +87,11 @@ class QuickWrites:
         self.commits = 0  # transactions committed: under load, fewer than the writes
 
     async def run(self, fn: Callable[[Exec], T | None]) -> T | None:
+        return await self.submit(fn)
+
+    def submit(self, fn: Callable[[Exec], T | None]) -> asyncio.Future[T | None]:
+        """``run`` for a caller that cannot wait (a frame callback): the future has the
+        answer once committed."""
         future: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
         self._pending.append((fn, future))
         # done(), not membership alone: a flusher that has just ended is discarded only
@@ -95,7 +100,7 @@ class QuickWrites:
             flusher = asyncio.create_task(self._flush_sqlite() if self.db.is_sqlite else self._flush_postgres())
             self._flushers.add(flusher)
             flusher.add_done_callback(self._flushers.discard)
-        return await future
+        return future
 
     async def _flush_postgres(self) -> None:
         while self._pending:

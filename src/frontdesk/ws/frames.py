@@ -82,7 +82,7 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
 }
 
 
-def parse(raw: str) -> ClientFrame:
+def parse(raw: str | bytes) -> ClientFrame:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
