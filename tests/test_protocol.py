@@ -8,12 +8,14 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tests import services
 from tests.factories import PASSWORD, make_team
 from tests.server import Server
 from tests.wsclient import Client, agent, messages_in, session_cookie, visitor, visitor_token
@@ -26,6 +28,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = Server(tmp_path_factory.mktemp("protocol")).start()
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def either_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """On PostgreSQL the quick path writes on connections of its own, not behind the
+    full path's transaction as on SQLite: what orders a socket's frames is ours alone."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("server")
+        return
+    database = services.create_pg_database()
+    srv = Server(tmp_path_factory.mktemp("protocol-pg"), database).start()
+    yield srv
+    srv.stop()
+    services.drop_pg_database(database)
 
 
 @pytest.fixture(scope="module")
@@ -132,11 +148,67 @@ async def test_bad_frames_get_clear_errors_and_the_socket_keeps_working(server: 
 
     # A frame over the 64 KiB limit closes this socket (1009), and only this one.
     await vis.ws.send(json.dumps({"type": "send", "client_ref": str(uuid.uuid4()), "body": "y" * 70_000}))
+    # Events may still arrive before the close (the first test's console going offline
+    # reaches every visitor of the website), but no answer to the frame.
     with pytest.raises(ConnectionClosed) as closed:
-        await vis.recv()
+        while True:
+            frame = await vis.recv()
+            assert frame["type"] not in ("ack", "error"), frame
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
     vis, replay = await visitor(server, token)
     assert [m["body"] for m in messages_in(replay)] == ["stored before the bad frames", "still works"]
+    await vis.close()
+
+
+async def test_frames_sent_without_waiting_are_answered_and_stored_in_the_order_sent(either_server: Server) -> None:
+    """Sends the quick path may store are taken as they arrive, without the read loop
+    (ws/gateway.py, ``FrameHandler.take``); any other frame, and any frame that comes
+    while one is being handled, takes the read loop. Whichever way each goes, a
+    socket's frames are handled one at a time in the order sent: the first send here
+    starts the conversation (the full path, after the quick one declined it), the
+    next ones arrive meanwhile, pings, a wrong send and sends with a file (the full
+    path, from the read loop) in between."""
+    server = either_server
+    token = await visitor_token(server, server.widget_key())
+    async with httpx.AsyncClient(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as http:
+        files = [
+            (await http.post("/api/v1/widget/attachments", files={"file": (f"{n}.txt", b"hello", "text/plain")})).json()
+            for n in range(9)
+        ]
+    vis, _ = await visitor(server, token)
+    expected: list[tuple[str, str]] = []  # (answer type, client_ref or "") in the order sent
+    bodies: list[str] = []
+    answers: list[dict[str, Any]] = []
+    for burst in range(3):
+        for i in range(12):
+            ref = str(uuid.uuid4())
+            frame: dict[str, Any] = {"type": "send", "client_ref": ref, "body": f"m{burst}.{i}"}
+            if i in (3, 5, 9):  # the full path, from the read loop
+                frame["attachment_ids"] = [files.pop()["id"]]
+            await vis.send(frame)
+            expected.append(("ack", ref))
+            bodies.append(frame["body"])
+            if i % 3 == 1 or "attachment_ids" in frame:  # the next arrives while this is stored
+                await asyncio.sleep(0.001 * (burst + 1))
+            if i % 5 == 2:
+                await vis.send({"type": "ping"})
+                expected.append(("pong", ""))
+            if i == 7:
+                await vis.send({"type": "send", "client_ref": "short", "body": "refused"})
+                expected.append(("error", ""))
+        while len(answers) < len(expected):
+            answer = await vis.recv()
+            if answer["type"] in ("ack", "pong", "error"):
+                answers.append(answer)
+        await asyncio.sleep(0.05)  # the next burst starts on an idle socket
+
+    assert [(a["type"], a.get("client_ref", "") if a["type"] == "ack" else "") for a in answers] == expected
+    seqs = [a["message"]["seq"] for a in answers if a["type"] == "ack"]
+    assert seqs == list(range(1, 37))
+    assert [a["message"]["body"] for a in answers if a["type"] == "ack"] == bodies
+    await vis.close()
+    vis, replay = await visitor(server, token)
+    assert [(m["seq"], m["body"]) for m in messages_in(replay)] == list(zip(range(1, 37), bodies, strict=True))
     await vis.close()
 
 

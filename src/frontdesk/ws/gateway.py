@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine, MutableMapping
+from collections.abc import Callable, Coroutine, MutableMapping
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
@@ -19,11 +19,12 @@ from frontdesk.conversations.actions import mark_read, set_typing
 from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import DomainError, Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, bearer, same_origin, visitor_actor
-from frontdesk.messages.actions import NewMessage, send_message
+from frontdesk.messages.actions import NewMessage, SendResult, checked, quick_sent, send_fully, send_message
+from frontdesk.messages.quick_send import QuickSend, Stored
 from frontdesk.routing.availability import console_left, console_opened
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION, FrameError, Hello, Ping, Read, Resume, Send, TypingFrame, parse
-from frontdesk.ws.protocol import SEND_FRAMES, SEND_FRAMES_NOW
+from frontdesk.ws.protocol import SEND_FRAMES, SEND_FRAMES_NOW, TAKE_TEXT, TextTaker
 from frontdesk.ws.session import open_session
 
 log = logging.getLogger(__name__)
@@ -156,18 +157,26 @@ async def _serve(websocket: WebSocket, ctx: Context, actor: Actor, hello: Hello)
             await websocket.close(code, reason)
 
     live = await open_session(ctx, actor, dict(hello.cursors), send, close, extensions.get(SEND_FRAMES_NOW))
+    take_text: Callable[[TextTaker | None], None] | None = extensions.get(TAKE_TEXT)
     try:
-        await _read_loop(websocket, ctx, actor, live.conn, live.writer)
+        await _read_loop(websocket, ctx, actor, live.conn, live.writer, take_text)
     finally:
         await live.end()
 
 
 async def _read_loop(
-    websocket: WebSocket, ctx: Context, actor: Actor, conn: Connection, writer: asyncio.Task[None]
+    websocket: WebSocket,
+    ctx: Context,
+    actor: Actor,
+    conn: Connection,
+    writer: asyncio.Task[None],
+    take_text: Callable[[TextTaker | None], None] | None = None,
 ) -> None:
     """Frames in, one at a time. When the writer ends (the client went away while we
     wrote to it), a read that waits is cancelled; a frame being handled finishes first.
-    Not a task per read raced against the writer: that cost a task and a wait per frame."""
+    Not a task per read raced against the writer: that cost a task and a wait per frame.
+    Where the server offers frames as they arrive (ws/protocol.py), sends that the quick
+    path may store are taken there (``FrameHandler.take``); this loop gets the rest."""
     handler = FrameHandler(ctx, actor, conn)
     reader = asyncio.current_task()
     waiting = False
@@ -177,6 +186,8 @@ async def _read_loop(
             reader.cancel()
 
     writer.add_done_callback(writer_ended)
+    if take_text is not None:
+        take_text(handler.take)
     try:
         while not writer.done():
             waiting = True
@@ -195,20 +206,38 @@ async def _read_loop(
     except WebSocketDisconnect:
         return
     finally:
+        if take_text is not None:
+            take_text(None)
         writer.remove_done_callback(writer_ended)
 
 
 class FrameHandler:
-    """Turns one client frame into an action call and its answer."""
+    """Turns one client frame into an action call and its answer.
+
+    A socket's frames are handled one at a time, in the order they came, whichever way
+    each arrives: from the read loop (``handle``), or taken as it arrived (``take``), a
+    send for the quick path stored without the read loop's task. Taking a frame wakes
+    no task at all: the write is queued from the frame's callback and answered from the
+    commit's (``_stored``). That was a task step through the ASGI receive chain and
+    another through the ~10 coroutines awaiting the commit, a sent message each. A
+    frame is taken only while no other of this socket's is being handled; one that
+    comes meanwhile takes the read loop, which waits for the taken one to finish."""
 
     def __init__(self, ctx: Context, actor: Actor, conn: Connection) -> None:
         self.ctx = ctx
         self.actor = actor
         self.conn = conn
         self._contact_of: dict[str, str] = {}  # conversations this socket may type in
+        self._handling = False  # the read loop has a frame (or waits to handle one)
+        self._taken = False  # a taken send is not answered yet
+        self._taken_done: asyncio.Future[None] | None = None  # the read loop waits on it
 
     async def handle(self, raw: MutableMapping[str, Any]) -> None:
+        self._handling = True  # before waiting: frames after this one come here too
         try:
+            if self._taken:
+                self._taken_done = asyncio.get_running_loop().create_future()
+                await self._taken_done
             frame = parse(_text_of(raw))
             await self._dispatch(frame)
         except FrameError as exc:
@@ -217,7 +246,68 @@ class FrameHandler:
             self.conn.frame(_error(FrameError(exc.code, exc.message, field=exc.field, ref=getattr(exc, "ref", None))))
         except Exception:
             log.exception("frame failed")
-            self.conn.frame({"type": "error", "code": "internal", "message": "the server failed; retry the frame"})
+            self._failed()
+        finally:
+            self._handling = False
+
+    def take(self, data: bytes) -> bool:
+        """A text frame as it arrives, on the loop's callback: True when it is a send the
+        quick path may store and its write is queued. Anything else (another kind of
+        frame, a wrong one, a send for the full path, a frame while another is handled)
+        is declined, and the read loop handles it as any frame."""
+        if self._handling or self._taken:
+            return False
+        try:
+            frame = parse(data)
+            if not isinstance(frame, Send):
+                return False
+            new = _new_message(frame)
+            body, write = checked(self.actor, new)
+        except DomainError:
+            return False  # the read loop answers with the error
+        if write is None:
+            return False
+        self._taken = True
+        self.ctx.quick.submit(write).add_done_callback(lambda done: self._stored(frame, new, body, write, done))
+        return True
+
+    def _stored(
+        self, frame: Send, new: NewMessage, body: str, write: QuickSend, done: asyncio.Future[Stored | None]
+    ) -> None:
+        try:
+            stored = done.result()
+            if stored is None:  # the quick path did not apply: the full one, in order
+                task = asyncio.create_task(self._send_fully(frame, new, body))
+                _background.add(task)
+                task.add_done_callback(_background.discard)
+                return
+            self._ack(frame, quick_sent(self.ctx, write.finish(stored)))
+        except Exception:
+            log.exception("frame failed")
+            self._failed()
+        self._taken_finished()
+
+    async def _send_fully(self, frame: Send, new: NewMessage, body: str) -> None:
+        try:
+            result = await send_fully(self.ctx, self.actor, new, body)
+        except DomainError as exc:
+            self._refused(frame, exc)
+        except Exception:
+            log.exception("frame failed")
+            self._failed()
+        else:
+            self._ack(frame, result)
+        finally:
+            self._taken_finished()
+
+    def _taken_finished(self) -> None:
+        self._taken = False
+        if self._taken_done is not None:
+            self._taken_done.set_result(None)
+            self._taken_done = None
+
+    def _failed(self) -> None:
+        self.conn.frame({"type": "error", "code": "internal", "message": "the server failed; retry the frame"})
 
     async def _dispatch(self, frame: object) -> None:
         if isinstance(frame, Send):
@@ -235,19 +325,18 @@ class FrameHandler:
             raise FrameError("invalid", "hello was already received on this socket", field="type", ref=frame.ref)
 
     async def _send(self, frame: Send) -> None:
-        new = NewMessage(
-            body=frame.body,
-            client_ref=frame.client_ref,
-            conversation_id=frame.conversation_id,
-            private=frame.private,
-            attachment_ids=tuple(frame.attachment_ids),
-        )
         try:
-            result = await send_message(self.ctx, self.actor, new)
+            result = await send_message(self.ctx, self.actor, _new_message(frame))
         except DomainError as exc:
-            error = _error(FrameError(exc.code, exc.message, field=exc.field, ref=frame.ref))
-            self.conn.frame({**error, "client_ref": frame.client_ref})
+            self._refused(frame, exc)
             return
+        self._ack(frame, result)
+
+    def _refused(self, frame: Send, exc: DomainError) -> None:
+        error = _error(FrameError(exc.code, exc.message, field=exc.field, ref=frame.ref))
+        self.conn.frame({**error, "client_ref": frame.client_ref})
+
+    def _ack(self, frame: Send, result: SendResult) -> None:
         self.conn.frame(
             {
                 "type": "ack",
@@ -264,6 +353,16 @@ class FrameHandler:
                 conversation = await conversation_for(session, self.actor, conversation_id)
             self._contact_of[conversation_id] = conversation.contact_id
         return self._contact_of[conversation_id]
+
+
+def _new_message(frame: Send) -> NewMessage:
+    return NewMessage(
+        body=frame.body,
+        client_ref=frame.client_ref,
+        conversation_id=frame.conversation_id,
+        private=frame.private,
+        attachment_ids=tuple(frame.attachment_ids),
+    )
 
 
 def _text_of(raw: MutableMapping[str, Any]) -> str:

@@ -26,6 +26,7 @@ lost, so a closed socket is freed at once (tests/test_socket_memory.py).
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -35,9 +36,15 @@ from websockets.protocol import State
 
 SEND_FRAMES = "frontdesk.send_frames"
 SEND_FRAMES_NOW = "frontdesk.send_frames_now"
+TAKE_TEXT = "frontdesk.take_text"
+
+# Offered a client's text frame (its UTF-8 bytes) as it arrives; True if it took it.
+TextTaker = Callable[[bytes], bool]
 
 
 class WebSocketProtocol(WebSocketsSansIOProtocol):
+    _take_text: TextTaker | None = None
+
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
         # The application task is created but not started: it sees the extension.
@@ -45,6 +52,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             extensions = self.scope["extensions"]
             extensions[SEND_FRAMES] = self.send_frames  # type: ignore[assignment]  # ASGI types it a dict
             extensions[SEND_FRAMES_NOW] = self.send_frames_now  # type: ignore[assignment]
+            extensions[TAKE_TEXT] = self.take_text  # type: ignore[assignment]
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
@@ -53,7 +61,33 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             extensions = scope.get("extensions", {})
             extensions.pop(SEND_FRAMES, None)  # the app holds its own reference
             extensions.pop(SEND_FRAMES_NOW, None)
+            extensions.pop(TAKE_TEXT, None)
+        self._take_text = None  # the app's handler, and through it the app's session
         self.conn.parser.close()  # no more data comes; the generator lets go of its protocol
+
+    # Frames in ----------------------------------------------------------------------
+    # Each client frame is put on the app's queue, reading pauses, and the app's task
+    # wakes to take it (``receive``) and resumes reading: a task step and two changes to
+    # the poller's interest list a frame. With a taker set, a frame that arrives while
+    # nothing waits on the queue is offered to it first, from this callback; what it
+    # declines takes the queue as before, so frames keep their order.
+    def take_text(self, taker: TextTaker | None) -> None:
+        """Offer text frames to ``taker`` from now on (None: no longer)."""
+        self._take_text = taker if not self.disconnected else None
+
+    def send_receive_event_to_app(self) -> None:
+        taker = self._take_text
+        if (
+            taker is not None
+            and self.curr_msg_data_type == "text"
+            and len(self.frames) == 1
+            and not self.close_sent
+            and self.queue.empty()
+            and taker(self.frames[0])
+        ):
+            self.frames = []
+            return
+        super().send_receive_event_to_app()
 
     async def send_frames(self, frames: list[bytes]) -> None:
         """Text frames (UTF-8 JSON) in order; ``ClientDisconnected`` once the client is
