@@ -110,9 +110,6 @@ class Bus(abc.ABC):
     async def publish(self, topic: str, message: BusMessage) -> None:
         self.post(((topic, message),))
 
-    async def publish_all(self, items: Sequence[tuple[str, BusMessage]]) -> None:
-        self.post(items)
-
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Connect to the backend, if it has one."""
 

@@ -75,12 +75,17 @@ async def _with_presence(ctx: Context, actor: AgentActor, serving: Coroutine[Any
         await serving
     finally:
         if await ctx.presence.disconnected(actor.agent_id):
-            task = asyncio.create_task(_offline_unless_back(ctx, actor))
-            _background.add(task)
-            task.add_done_callback(_background.discard)
+            _in_background(_offline_unless_back(ctx, actor))
 
 
 _background: set[asyncio.Task[None]] = set()
+
+
+def _in_background(work: Coroutine[Any, Any, None]) -> None:
+    """A task nobody awaits, held here so it is not collected before it ends."""
+    task = asyncio.create_task(work)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 async def _offline_unless_back(ctx: Context, actor: AgentActor) -> None:
@@ -277,9 +282,7 @@ class FrameHandler:
         try:
             stored = done.result()
             if stored is None:  # the quick path did not apply: the full one, in order
-                task = asyncio.create_task(self._send_fully(frame, new, body))
-                _background.add(task)
-                task.add_done_callback(_background.discard)
+                _in_background(self._send_fully(frame, new, body))
                 return
             self._ack(frame, quick_sent(self.ctx, write.finish(stored)))
         except Exception:
