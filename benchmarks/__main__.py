@@ -4,6 +4,7 @@ sizes (under a minute) for development; ``BENCH_ONLY=raw,sqlite`` picks scenario
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
@@ -40,17 +41,22 @@ def main() -> None:
         ),
     ]
     results = []
-    for key, name, system, skip in plan:
-        if only and key not in only:
-            continue
-        longest = max((r.get("seconds", 0) for r in results), default=0)
-        if skip is None and time.monotonic() - began + longest > RUN_BUDGET_S:
-            skip = f"it would not end within the run's {RUN_BUDGET_S // 60}-minute budget"
-        if skip:
-            print(f"== {name}: skipped: {skip}", flush=True)
-            results.append({"name": name, "skipped": skip})
-            continue
-        results.append(scenarios.measure(name, system, sizes))
+    with contextlib.ExitStack() as stack:
+        relay: phases.Beside | None = None  # the relay the systems' throughput rounds alternate with
+        for key, name, system, skip in plan:
+            if only and key not in only:
+                continue
+            longest = max((r.get("seconds", 0) for r in results), default=0)
+            if skip is None and time.monotonic() - began + longest > RUN_BUDGET_S:
+                skip = f"it would not end within the run's {RUN_BUDGET_S // 60}-minute budget"
+            if skip:
+                print(f"== {name}: skipped: {skip}", flush=True)
+                results.append({"name": name, "skipped": skip})
+                continue
+            if key != "raw" and relay is None:
+                relay_target, relay_nodes = stack.enter_context(scenarios.raw_relay())
+                relay = (relay_target, [n.pid for n in relay_nodes])
+            results.append(scenarios.measure(name, system, sizes, None if key == "raw" else relay))
     if not only or "inbox" in only:  # its own figures, files and section of the page
         inbox_search.main(quick, DOC, RESULTS_DIR)
     if only and not results:

@@ -24,6 +24,9 @@ class Sizes:
     throughput_s: float
     latency_visitors: int
     latency_s: float
+    # Throughput rounds per scenario, each beside a round of the raw relay's: the median
+    # round is the figure (``throughput_rounds``).
+    throughput_rounds: int = 3
     workers: int = 2  # visitor processes; one Python process cannot load a server alone
     # No phase runs longer than this. 10,000 Frontdesk visitors take 70-120 s of widget
     # sessions and 70-90 s of handshakes on 2 shared cores (about 7-10 ms of server CPU
@@ -40,6 +43,7 @@ QUICK = Sizes(
     throughput_s=3,
     latency_visitors=50,
     latency_s=4,
+    throughput_rounds=1,
     idle_budget_s=40,
     phase_budget_s=40,
 )
@@ -121,6 +125,29 @@ def idle(target: Target, sizes: Sizes, server_pids: list[int]) -> dict[str, Any]
         "tokens_seconds": max(r["tokens_seconds"] for r in reports),
         "connect_seconds": round(took, 1),
         "cpu_while_connecting": procstat.cpu_use(cpu0, cpu1),
+    }
+
+
+# A system the rounds of another are measured beside: its target and its server pids.
+Beside = tuple[Target, list[int]]
+
+
+def throughput_rounds(target: Target, sizes: Sizes, server_pids: list[int], relay: Beside | None) -> dict[str, Any]:
+    """The throughput phase ``sizes.throughput_rounds`` times, each right after a round of
+    the raw relay's (``relay``, kept running beside the system), so every round has its
+    ratio to the practical limit measured the same minute. This host's speed moves by
+    15-25% over minutes (docs/benchmarks.md): one round each, minutes apart, made a ratio
+    of the host as much as of the server. The figures are the median round's (by msg/s),
+    with every round's msg/s, the relay's beside it, and the median of the ratios."""
+    rounds: list[tuple[dict[str, Any], float | None]] = []
+    for _ in range(sizes.throughput_rounds):
+        relay_rate = loaded("throughput", relay[0], sizes, relay[1])["msg_per_s"] if relay else None
+        rounds.append((loaded("throughput", target, sizes, server_pids), relay_rate))
+    ratios = sorted(f["msg_per_s"] / r for f, r in rounds if r)
+    median, _ = sorted(rounds, key=lambda r: r[0]["msg_per_s"])[len(rounds) // 2]
+    return median | {
+        "rounds": [{"msg_per_s": f["msg_per_s"], "relay_msg_per_s": r} for f, r in rounds],
+        "ratio_to_relay": round(ratios[len(ratios) // 2], 3) if ratios else None,
     }
 
 

@@ -20,8 +20,9 @@ from benchmarks.servers import ServerProcess
 SystemUnderTest = tuple[Target, list[ServerProcess]]
 
 
-def measure(name: str, system: Callable[[], Any], sizes: Sizes) -> dict[str, Any]:
-    """Every figure of one scenario; a phase that fails is reported, the others still run."""
+def measure(name: str, system: Callable[[], Any], sizes: Sizes, relay: phases.Beside | None) -> dict[str, Any]:
+    """Every figure of one scenario; a phase that fails is reported, the others still run.
+    Throughput rounds alternate with the raw relay's (``relay``; None for the relay itself)."""
     began = time.monotonic()
     result: dict[str, Any] = {"name": name}
     print(f"== {name}", flush=True)
@@ -31,11 +32,12 @@ def measure(name: str, system: Callable[[], Any], sizes: Sizes) -> dict[str, Any
             for phase in ("idle", "throughput", "latency"):
                 print(f"   {phase} ...", flush=True)
                 try:
-                    result[phase] = (
-                        phases.idle(target, sizes, pids)
-                        if phase == "idle"
-                        else phases.loaded(phase, target, sizes, pids)
-                    )
+                    if phase == "idle":
+                        result[phase] = phases.idle(target, sizes, pids)
+                    elif phase == "throughput":
+                        result[phase] = phases.throughput_rounds(target, sizes, pids, relay)
+                    else:
+                        result[phase] = phases.loaded(phase, target, sizes, pids)
                 except Exception as exc:
                     traceback.print_exc()
                     result[phase] = {"error": f"{type(exc).__name__}: {exc}"}
