@@ -143,10 +143,17 @@ def throughput_rounds(target: Target, sizes: Sizes, server_pids: list[int], rela
     for _ in range(sizes.throughput_rounds):
         relay_rate = loaded("throughput", relay[0], sizes, relay[1])["msg_per_s"] if relay else None
         rounds.append((loaded("throughput", target, sizes, server_pids), relay_rate))
-    ratios = sorted(f["msg_per_s"] / r for f, r in rounds if r)
+    return median_round(rounds)
+
+
+def median_round(rounds: list[tuple[dict[str, Any], float | None]]) -> dict[str, Any]:
+    """The figures of the median round by msg/s (of an even count, the faster middle one),
+    every round's msg/s with the relay's beside it, and the median of the rounds' ratios:
+    a ratio is taken within a round, never across them."""
+    ratios = sorted(figures["msg_per_s"] / relay for figures, relay in rounds if relay)
     median, _ = sorted(rounds, key=lambda r: r[0]["msg_per_s"])[len(rounds) // 2]
     return median | {
-        "rounds": [{"msg_per_s": f["msg_per_s"], "relay_msg_per_s": r} for f, r in rounds],
+        "rounds": [{"msg_per_s": figures["msg_per_s"], "relay_msg_per_s": relay} for figures, relay in rounds],
         "ratio_to_relay": round(ratios[len(ratios) // 2], 3) if ratios else None,
     }
 
