@@ -25,7 +25,7 @@ from frontdesk.messages.quick_send import quick_send, store
 from frontdesk.messages.views import message_data, message_json
 from frontdesk.routing.teams import TeamSpec, save_team
 from frontdesk.search.queries import SearchFilter, search_messages
-from frontdesk.storage.quick import Exec, Statement
+from frontdesk.storage.quick import BURST, Exec, Statement
 from tests.factories import make_agent, make_team, make_visitor, say
 
 
@@ -301,3 +301,45 @@ async def test_the_sqlite_writer_goes_back_to_the_pool_with_nothing_open(ctx: Co
     async with ctx.db.reader() as session:
         priorities = set((await session.execute(select(Conversation.priority))).scalars())
     assert "urgent" not in priorities, "what was left open was rolled back"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_transaction_gets_the_sqlite_writer_while_quick_writes_keep_coming(ctx: Context) -> None:
+    """Quick writes keep SQLite's one writer for as long as they keep coming (storage/
+    quick.py); a transaction that needs it ends their burst within a few batches instead
+    of waiting for them to stop."""
+    _team, _visitor, conversation_id = await _chat_under_way(ctx)
+    touch = Statement("UPDATE conversations SET priority = 'high' WHERE id = :id")
+    stop = asyncio.Event()
+
+    def write(execute: Exec) -> None:
+        execute(touch, {"id": conversation_id})
+
+    async def keep_writing() -> None:
+        waiting: set[asyncio.Future[None]] = set()
+        while not stop.is_set():
+            waiting.add(ctx.quick.submit(write))
+            if len(waiting) >= 128:
+                _, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.sleep(0)
+        await asyncio.gather(*waiting)
+
+    writing = asyncio.create_task(keep_writing())
+    for _ in range(3):  # the writer is in a burst
+        await ctx.quick.run(write)
+
+    async def transaction() -> None:
+        async with ctx.db.transaction() as session:
+            await session.execute(
+                text("UPDATE conversations SET priority = 'urgent' WHERE id = :id"), {"id": conversation_id}
+            )
+
+    try:
+        commits_before = ctx.quick.commits
+        await asyncio.wait_for(transaction(), timeout=10)
+        # The burst's two batches in flight, and the rest of its first BURST, at most.
+        assert ctx.quick.commits - commits_before <= BURST + 2
+        await ctx.quick.run(write)  # and the writes go on
+    finally:
+        stop.set()
+        await writing

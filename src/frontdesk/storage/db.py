@@ -72,6 +72,10 @@ class Database:
         )
         self._writer = async_sessionmaker(self.engine, expire_on_commit=False)
         self._reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        # ORM write transactions begun and not yet ended. On SQLite each needs the one
+        # writer connection, which quick writes hold for a burst of batches: a burst ends
+        # early for them (storage/quick.py).
+        self.transactions = 0
 
     @cached_property
     def quick(self) -> QuickWrites:
@@ -85,8 +89,12 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A write transaction: committed when the block ends, rolled back on error."""
-        async with self._writer() as session, session.begin():
-            yield session
+        self.transactions += 1
+        try:
+            async with self._writer() as session, session.begin():
+                yield session
+        finally:
+            self.transactions -= 1
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:

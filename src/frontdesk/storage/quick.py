@@ -46,8 +46,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 # A batch waits for nothing: it takes what queued while the previous one committed. The
 # cap bounds how long the first caller of a batch waits for the others' statements.
 MAX_BATCH = 64
-# Batches one checkout of the SQLite writer may run back to back; under full load, ORM
-# transactions wait for the writer about as long as this many batches take.
+# Batches one checkout of the SQLite writer runs back to back at the most while an ORM
+# transaction waits for it: under full load, that one waits about as long as this many
+# batches take. With none waiting, a burst goes on while writes keep coming: each end
+# of a burst costs a pool checkout and turns of a busy loop (1-3 ms each under full
+# load) before the writer has work again. Ending every burst after four batches did
+# slightly worse at saturation (12 alternating pairs: 8 lost, mean -4%, within this
+# host's noise; docs/benchmarks.md).
 BURST = 4
 
 
@@ -177,12 +182,13 @@ class QuickWrites:
         Two batch jobs are queued to the thread at any time: the second starts the
         moment the first commits and takes what arrived meanwhile, instead of waiting
         for the loop to hear of the first and send another (1.7 ms a batch of 45).
-        The writer pool's one connection stays checked out for up to ``BURST`` batches,
-        so ORM transactions queue behind them and SQLite sees one writer at a time;
-        giving it back between bursts lets them in (``engine.connect()``'s exit yields
-        to the loop, and the pool's waiter runs first). aiosqlite's own thread, not any:
-        a cancelled caller returns the connection to the pool, whose rollback then
-        queues behind the batches instead of racing them.
+        The writer pool's one connection stays checked out while writes keep coming, or
+        for up to ``BURST`` batches once an ORM transaction waits for it (they queue
+        behind the batches, and SQLite sees one writer at a time); giving it back lets
+        them in (``engine.connect()``'s exit yields to the loop, and the pool's waiter
+        runs first). aiosqlite's own thread, not any: a cancelled caller returns the
+        connection to the pool, whose rollback then queues behind the batches instead
+        of racing them.
 
         What kept the statements on the loop's thread before was the GIL: sqlite3 lets
         it go around every statement it runs (and every row it reads), and a thread
@@ -206,7 +212,7 @@ class QuickWrites:
                 except Exception as exc:  # aiosqlite refused the job (closing): it took nothing
                     failed = failed or exc
                     continue
-                if batch and submitted < BURST and failed is None:
+                if batch and failed is None and (submitted < BURST or not self.db.transactions):
                     jobs.append(asyncio.ensure_future(driver._execute(_sqlite_batch, *args)))
                     submitted += 1
                 if batch:
