@@ -106,6 +106,8 @@ class Database:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        if "quick" in self.__dict__:  # its writes in flight end first, with their connections
+            await self.quick.drain()
         await self.engine.dispose()
         if self.quick_engine is not self.engine:
             await self.quick_engine.dispose()

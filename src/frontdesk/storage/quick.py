@@ -26,6 +26,7 @@ knows what the violation means (a retried ``client_ref``), decides.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
 from collections import deque
@@ -42,6 +43,8 @@ from frontdesk.storage.db import POSTGRES_QUICK_CONNECTIONS, Database
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
+
+log = logging.getLogger(__name__)
 
 # A batch waits for nothing: it takes what queued while the previous one committed. The
 # cap bounds how long the first caller of a batch waits for the others' statements.
@@ -76,7 +79,10 @@ class Conflict(Exception):
     """A constraint refused the write; the full path will find out why."""
 
 
-Pending = tuple[Callable[[Exec], Any], "asyncio.Future[Any]"]
+# Who hears of a write's outcome: a future, or a function called with ``(ok, value or
+# exception)`` the moment its batch's outcomes reach the loop (``call_back``).
+Reply = Callable[[bool, Any], None]
+Pending = tuple[Callable[[Exec], Any], "asyncio.Future[Any] | Reply"]
 
 
 class QuickWrites:
@@ -95,17 +101,36 @@ class QuickWrites:
         return await self.submit(fn)
 
     def submit(self, fn: Callable[[Exec], T | None]) -> asyncio.Future[T | None]:
-        """``run`` for a caller that cannot wait (a frame callback): the future has the
-        answer once committed."""
+        """``run`` for a caller that cannot wait: the future has the answer once
+        committed."""
         future: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
-        self._pending.append((fn, future))
+        self._queue((fn, future))
+        return future
+
+    def call_back(self, fn: Callable[[Exec], Any], reply: Reply) -> None:
+        """``submit`` for a caller that answers from the loop's callbacks (a frame's,
+        ws/gateway.py): ``reply`` is called once committed, in the same turn of the loop
+        as the batch's outcomes arrive. A future's callbacks run a turn later, and on
+        SQLite the outcomes reach the loop straight from the writer's thread instead of
+        through the flusher's task, another turn: under full load each turn is 1-3 ms
+        that 100 senders in a closed loop wait through (docs/benchmarks.md)."""
+        self._queue((fn, reply))
+
+    async def drain(self) -> None:
+        """Until the writes queued so far are committed and their connections given back.
+        Their callers may have their answers sooner: on SQLite the writer's thread sends
+        them before it reports the batch done to the flusher (``_sqlite_batch``)."""
+        while running := [f for f in self._flushers if not f.done()]:
+            await asyncio.gather(*running, return_exceptions=True)
+
+    def _queue(self, write: Pending) -> None:
+        self._pending.append(write)
         # done(), not membership alone: a flusher that has just ended is discarded only
         # by a callback on the loop's next turn, and it would take this write no more.
         if sum(not f.done() for f in self._flushers) < self._max_flushers:
             flusher = asyncio.create_task(self._flush_sqlite() if self.db.is_sqlite else self._flush_postgres())
             self._flushers.add(flusher)
             flusher.add_done_callback(self._flushers.discard)
-        return future
 
     async def _flush_postgres(self) -> None:
         while self._pending:
@@ -202,24 +227,27 @@ class QuickWrites:
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection  # aiosqlite.Connection
             assert self._sqlite_exec is not None and driver is not None
-            args = (driver._conn, self._sqlite_exec, self._pending)
+            loop = asyncio.get_running_loop()
+            args = (driver._conn, self._sqlite_exec, self._pending, loop, self._answered)
             jobs = deque(asyncio.ensure_future(driver._execute(_sqlite_batch, *args)) for _ in range(2))
             submitted = 2
             failed: Exception | None = None
             while jobs:
                 try:
-                    batch, outcomes = await jobs.popleft()
+                    took = await jobs.popleft()
                 except Exception as exc:  # aiosqlite refused the job (closing): it took nothing
                     failed = failed or exc
                     continue
-                if batch and failed is None and (submitted < BURST or not self.db.transactions):
+                if took and failed is None and (submitted < BURST or not self.db.transactions):
                     jobs.append(asyncio.ensure_future(driver._execute(_sqlite_batch, *args)))
                     submitted += 1
-                if batch:
-                    self.commits += 1
-                _answer(batch, outcomes)
             if failed is not None:
                 raise failed
+
+    def _answered(self, batch: list[Pending], outcomes: list[tuple[bool, Any]]) -> None:
+        """A SQLite batch's outcomes, on the loop's thread, from the writer's."""
+        self.commits += 1
+        _answer(batch, outcomes)
 
 
 def _take(pending: deque[Pending]) -> list[Pending]:
@@ -227,13 +255,18 @@ def _take(pending: deque[Pending]) -> list[Pending]:
 
 
 def _answer(batch: list[Pending], outcomes: list[tuple[bool, Any]]) -> None:
-    for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
-        if future.done():
+    for (_, reply), (ok, value) in zip(batch, outcomes, strict=True):
+        if not isinstance(reply, asyncio.Future):
+            try:
+                reply(ok, value)
+            except Exception:  # one caller's failure must not keep the others waiting
+                log.exception("a quick write's reply failed")
+        elif reply.done():
             continue  # its caller was cancelled; the write is stored all the same
-        if ok:
-            future.set_result(value)
+        elif ok:
+            reply.set_result(value)
         else:
-            future.set_exception(value)
+            reply.set_exception(value)
 
 
 class _PostgresExec:
@@ -301,14 +334,19 @@ class _SqliteExec:
 
 
 def _sqlite_batch(
-    conn: sqlite3.Connection, execute: _SqliteExec, pending: deque[Pending]
-) -> tuple[list[Pending], list[tuple[bool, Any]]]:
-    """In aiosqlite's thread: what is pending now, in one transaction. BEGIN IMMEDIATE
-    waits (``busy_timeout``) for another process that holds the write lock, here, not
-    on the loop. The futures are the loop's to answer; this only reads the functions."""
+    conn: sqlite3.Connection,
+    execute: _SqliteExec,
+    pending: deque[Pending],
+    loop: asyncio.AbstractEventLoop,
+    answered: Callable[[list[Pending], list[tuple[bool, Any]]], None],
+) -> bool:
+    """In aiosqlite's thread: what is pending now, in one transaction; whether there was
+    any. BEGIN IMMEDIATE waits (``busy_timeout``) for another process that holds the
+    write lock, here, not on the loop. The outcomes go to the loop (``answered``) from
+    here: the callers are the loop's to answer; this only reads the functions."""
     batch = _take(pending)
     if not batch:
-        return batch, []
+        return False
     fns = [fn for fn, _ in batch]
     execute.conn = conn
     try:
@@ -324,7 +362,8 @@ def _sqlite_batch(
         outcomes = [(False, exc)] * len(batch)
     finally:
         execute.conn = None
-    return batch, outcomes
+    loop.call_soon_threadsafe(answered, batch, outcomes)
+    return True
 
 
 def _run_all(

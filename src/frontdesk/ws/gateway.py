@@ -273,14 +273,16 @@ class FrameHandler:
         if write is None:
             return False
         self._taken = True
-        self.ctx.quick.submit(write).add_done_callback(lambda done: self._stored(frame, new, body, write, done))
+        self.ctx.quick.call_back(write, lambda ok, value: self._stored(frame, new, body, write, ok, value))
         return True
 
-    def _stored(
-        self, frame: Send, new: NewMessage, body: str, write: QuickSend, done: asyncio.Future[Stored | None]
-    ) -> None:
+    def _stored(self, frame: Send, new: NewMessage, body: str, write: QuickSend, ok: bool, value: Any) -> None:
+        """The quick write's outcome: what it stored (``Stored``), None when the quick
+        path did not apply, or (not ``ok``) the exception that failed its batch."""
         try:
-            stored = done.result()
+            if not ok:
+                raise value
+            stored: Stored | None = value
             if stored is None:  # the quick path did not apply: the full one, in order
                 _in_background(self._send_fully(frame, new, body))
                 return
