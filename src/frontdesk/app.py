@@ -35,6 +35,7 @@ from frontdesk.http.limits import BodyLimit
 from frontdesk.http.timing import ServerTiming
 from frontdesk.jobs.worker import Worker
 from frontdesk.mail.sender import MailSender, MemorySender, SmtpSender
+from frontdesk.ratelimits.limiter import RateLimiter, memory_limiter, redis_limiter
 from frontdesk.realtime.bus import Bus
 from frontdesk.realtime.memory import MemoryBus
 from frontdesk.realtime.presence import Presence, RedisPresence
@@ -53,6 +54,13 @@ def make_mail(settings: Settings) -> MailSender:
     return SmtpSender(settings.smtp_url, settings.mail_from) if settings.smtp_url else MemorySender()
 
 
+def make_rate_limiter(settings: Settings) -> RateLimiter:
+    overrides, enabled = settings.rate_limits, settings.rate_limits_enabled
+    if settings.redis_url:  # every node counts the same hits
+        return redis_limiter(settings.redis_url, overrides, enabled)
+    return memory_limiter(overrides, enabled)
+
+
 def make_context(settings: Settings) -> Context:
     return Context(
         db=Database(settings.resolved_database_url),
@@ -61,6 +69,7 @@ def make_context(settings: Settings) -> Context:
         visitor_tokens=VisitorTokens(settings.resolved_secret_key),
         mail=make_mail(settings),
         presence=RedisPresence(settings.redis_url) if settings.redis_url else Presence(),
+        rate_limits=make_rate_limiter(settings),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.events import DROPPABLE, Event, EventName
 from frontdesk.mail.sender import MailSender, MemorySender
+from frontdesk.ratelimits.limiter import RateLimiter, memory_limiter
 from frontdesk.realtime.bus import Bus, BusMessage
 from frontdesk.realtime.presence import Presence
 from frontdesk.search.index import SearchIndexer
@@ -25,6 +26,7 @@ class Context:
     visitor_tokens: VisitorTokens
     presence: Presence = field(default_factory=Presence)
     mail: MailSender = field(default_factory=MemorySender)
+    rate_limits: RateLimiter = field(default_factory=memory_limiter)
     # The hot path's writes: hand-written statements, group-committed on SQLite.
     quick: QuickWrites = field(init=False)
     # SQLite's search index, filled in bulk a moment after messages are stored.

@@ -36,6 +36,13 @@ class Settings(BaseSettings):
         description="Offer permessage-deflate on sockets. Off: chat frames are small, and each compressed socket "
         "holds zlib state that more than doubled its memory (docs/benchmarks.md).",
     )
+    rate_limits: dict[str, str] = Field(
+        default_factory=dict,
+        description='Override rate limits by name, as JSON: {"messages.visitor": "60/minute"} (docs/security.md).',
+    )
+    rate_limits_enabled: bool = Field(
+        default=True, description="Turn every rate limit off (load tests from one address); never on a public site."
+    )
     log_level: str = "info"
 
     @cached_property

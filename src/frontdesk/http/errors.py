@@ -11,8 +11,9 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 
 from frontdesk.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
+from frontdesk.ratelimits.limiter import RateLimited
 
-STATUS = {Invalid: 422, NotFound: 404, Forbidden: 403, Unauthorized: 401, Conflict: 409}
+STATUS = {Invalid: 422, NotFound: 404, Forbidden: 403, Unauthorized: 401, Conflict: 409, RateLimited: 429}
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -22,6 +23,7 @@ HTTP_CODES = {
     409: "conflict",
     413: "too_large",
     422: "invalid",
+    429: "rate_limited",
 }
 
 
@@ -31,7 +33,10 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return error_response(STATUS.get(type(exc), 400), exc.code, exc.message, exc.field)
+    response = error_response(STATUS.get(type(exc), 400), exc.code, exc.message, exc.field)
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
