@@ -61,6 +61,20 @@ export class WidgetApi {
     }
   }
 
+  /** Frontdesk.reset(): the server ends every token of this visitor, and this browser forgets it. */
+  async endSession(): Promise<void> {
+    const token = this.token ?? this.storedToken();
+    this.token = undefined;
+    try {
+      localStorage.removeItem(storageKey(this.websiteKey, "token"));
+    } catch {
+      // storage blocked: nothing was kept
+    }
+    if (token === undefined) return;
+    const init = { method: "POST", headers: { Authorization: `Bearer ${token}` } };
+    await requestJson<void>(this.url("/api/v1/widget/session/end"), init).catch(() => undefined); // already ended
+  }
+
   async startSession(locale: string): Promise<WidgetSession> {
     const token = this.storedToken();
     let session: WidgetSession;

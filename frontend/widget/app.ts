@@ -7,7 +7,7 @@ import { backoffDelay } from "../shared/backoff";
 import { ProtocolClient, type EventHandlers } from "../shared/client";
 import type { Author, Message } from "../shared/events.gen";
 import { ApiError, socketUrl } from "../shared/http";
-import { addMessages, addPending, failPending, lastSeqOf } from "../shared/thread";
+import { EMPTY_THREAD, addMessages, addPending, failPending, lastSeqOf } from "../shared/thread";
 import { TYPING_SHOWN_MS, TypingNotifier } from "../shared/typing";
 import { WidgetApi, type ConversationBrief, type Identity, type WidgetSession } from "./api";
 import { storageKey, type CachedLook, type LoaderContext } from "./contract";
@@ -139,6 +139,43 @@ export class Widget {
     }));
     // A verified external id joined an earlier contact: their history follows them here.
     if (before !== undefined && before !== result.contact.id) await this.restart();
+  }
+
+  /**
+   * Frontdesk.reset(), for a site's logout: ends this visitor's session on the server (every
+   * token of theirs stops working), forgets it here, and starts a new anonymous visitor.
+   * In the identify queue, so `reset(); identify(next)` identifies the next person.
+   */
+  reset(): Promise<void> {
+    const next = this.identifying.then(() => this.resetNow());
+    this.identifying = next.catch(() => undefined);
+    return next;
+  }
+
+  private async resetNow(): Promise<void> {
+    this.client.stop();
+    this.session = null;
+    await this.api.endSession();
+    for (const what of ["ongoing", "prechat"] as const) writeStorage(localStorage, storageKey(this.ctx.key, what), null);
+    writeStorage(sessionStorage, storageKey(this.ctx.key, "open"), null);
+    this.readSent.clear();
+    this.store.update((s) => ({
+      ...s,
+      open: false,
+      thread: EMPTY_THREAD,
+      typing: null,
+      unread: 0,
+      conversations: {},
+      introduced: false,
+      offlineSent: false,
+      localNotes: [],
+      fileNote: null,
+      contact: { name: "", email: null },
+      queue: null,
+    }));
+    this.client = this.makeClient();
+    await this.start(0);
+    this.emit("reset");
   }
 
   /** Sends as the visitor (the composer, Frontdesk.sendMessage). False when empty. */

@@ -20,6 +20,7 @@ export function createHandle(widget: Widget): AppHandle {
     hide: () => widget.emit("hide", undefined, false),
     show: () => widget.emit("show", undefined, false),
     identify: (fields) => widget.identify(identityOf(fields)),
+    reset: () => widget.reset(),
     setLocale: (code) => widget.setLocale(code),
     sendMessage: (text) => {
       if (typeof text !== "string" || text.trim() === "") throw new TypeError("sendMessage expects a non-empty string");

@@ -17,7 +17,7 @@ const w = window as unknown as Record<string, unknown>;
 const script = (document.currentScript ?? document.querySelector("script[data-website-key]")) as HTMLScriptElement | null;
 const key = script?.dataset["websiteKey"];
 
-const METHODS = "open close toggle hide show identify setLocale sendMessage on off".split(" ");
+const METHODS = "open close toggle hide show identify reset setLocale sendMessage on off".split(" ");
 /** Calls the loader answers itself; any other loads the app. */
 const LOCAL = new Set(["on", "off", "hide", "show", "close"]);
 
@@ -107,6 +107,19 @@ function boot(): void {
   };
 
   const call = (name: string, args: unknown[]): void => {
+    if (name === "reset" && !app && !loading) {
+      // A logout on a page where the chat never loaded: end the session without loading it.
+      const token = store("local", "token");
+      if (token) void fetch(base + "/api/v1/widget/session/end", { method: "POST", headers: { Authorization: "Bearer " + token }, keepalive: true }).catch(() => undefined);
+      for (const what of ["token", "ongoing", "prechat"] as const) {
+        try {
+          localStorage.removeItem(storageKey(key, what));
+        } catch {
+          // storage blocked: nothing was kept
+        }
+      }
+      return;
+    }
     local[name]?.(...args);
     if (app) app.call(name, args);
     else if (name !== "on" && name !== "off") {

@@ -59,6 +59,8 @@ export class OlarkShim {
       "api.box.onHide": on("hide"),
       "api.box.onExpand": on("open"),
       "api.box.onShrink": on("close"),
+      // Olark has no logout call; this is Frontdesk's, for sites moving from it (docs/widget-api.md).
+      "api.visitor.reset": () => w.reset(),
       "api.visitor.updateEmailAddress": identify((a) => ({ email: field(a, "emailAddress") })),
       "api.visitor.updateFullName": identify((a) => ({ name: field(a, "fullName") })),
       "api.visitor.updatePhoneNumber": identify((a) => {

@@ -66,7 +66,7 @@ def make_context(settings: Settings) -> Context:
         db=Database(settings.resolved_database_url),
         bus=make_bus(settings),
         settings=settings,
-        visitor_tokens=VisitorTokens(settings.resolved_secret_key),
+        visitor_tokens=VisitorTokens(settings.resolved_secret_key, settings.visitor_token_days * 24 * 3600),
         mail=make_mail(settings),
         presence=RedisPresence(settings.redis_url) if settings.redis_url else Presence(),
         rate_limits=make_rate_limiter(settings),

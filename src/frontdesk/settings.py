@@ -36,6 +36,13 @@ class Settings(BaseSettings):
         description="Offer permessage-deflate on sockets. Off: chat frames are small, and each compressed socket "
         "holds zlib state that more than doubled its memory (docs/benchmarks.md).",
     )
+    visitor_token_days: int = Field(
+        default=180,
+        ge=1,
+        le=3650,
+        description="How long a visitor may stay away and still return to their chats: the widget token's lifetime, "
+        "renewed on every visit.",
+    )
     rate_limits: dict[str, str] = Field(
         default_factory=dict,
         description='Override rate limits by name, as JSON: {"messages.visitor": "60/minute"} (docs/security.md).',

@@ -40,14 +40,14 @@ async def start_visitor_session(
     """Resume the visitor of ``token`` on this website, or make a new anonymous contact.
     A blocked contact, or anyone from a blocked address, is refused. The one write goes
     with the quick writes (contacts/quick_session.py): every page view comes here."""
-    claims = ctx.visitor_tokens.verify(token) if token else None
+    claims = ctx.visitor_tokens.verify(token, legacy=True) if token else None
     async with ctx.db.reader() as session:
         website = await session.scalar(select(Website).where(Website.widget_key == widget_key))
     if website is None:
         raise NotFound(f"no website with key {widget_key!r}; check the snippet", field="website_key")
     contact = None
     if claims is not None and claims.website_id == website.id:
-        contact = await ctx.quick.run(seen_again(claims.contact_id, website.id, ip))
+        contact = await ctx.quick.run(seen_again(claims.contact_id, website.id, claims.version, ip))
         if contact is not None and contact.blocked:
             raise Forbidden("this visitor is blocked")
     resumed = contact is not None
@@ -57,7 +57,9 @@ async def start_visitor_session(
             if await is_blocked(ctx.db, website.workspace_id, None, ip):
                 raise Forbidden("this visitor is blocked")
             raise NotFound(f"no website with key {widget_key!r}; check the snippet", field="website_key")
-    new_token = ctx.visitor_tokens.issue(VisitorClaims(contact_id=contact.id, website_id=website.id))
+    new_token = ctx.visitor_tokens.issue(
+        VisitorClaims(contact_id=contact.id, website_id=website.id, version=contact.token_version)
+    )
     return VisitorSession(contact=contact, website=website, token=new_token, resumed=resumed)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from frontdesk.actors import AgentActor
 from frontdesk.clock import utcnow
 from frontdesk.contacts.models import Contact
+from frontdesk.contacts.revoke import close_visitor_sockets
 from frontdesk.context import Context
 from frontdesk.errors import NotFound
 from frontdesk.storage.base import Base
@@ -45,6 +46,8 @@ async def set_blocked(ctx: Context, actor: AgentActor, contact_id: str, blocked:
                 session.add(
                     BlockedAddress(workspace_id=actor.workspace_id, ip=contact.last_ip, blocked_by=actor.agent_id)
                 )
+    if blocked:  # every token of theirs is refused from now on (http/deps.py); open sockets close
+        await close_visitor_sockets(ctx, contact.id)
     return contact
 
 

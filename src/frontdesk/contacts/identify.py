@@ -8,17 +8,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import VisitorActor
 from frontdesk.contacts.actions import ContactChanges, apply_changes
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.page_views import PageView
+from frontdesk.contacts.quick_session import anonymous_name
 from frontdesk.contacts.tokens import VisitorClaims
 from frontdesk.contacts.views import contact_summary
 from frontdesk.context import Context
 from frontdesk.conversations.models import Conversation
 from frontdesk.errors import Forbidden
 from frontdesk.events import ContactUpdated, Event, EventName
+from frontdesk.ids import new_id
 from frontdesk.topics import workspace_agents
 from frontdesk.validation import check_text
 from frontdesk.websites.models import Website
@@ -44,10 +47,17 @@ def expected_signature(secret: str, external_id: str) -> str:
 async def identify_visitor(ctx: Context, actor: VisitorActor, identity: Identity) -> tuple[Contact, str]:
     """Update the visitor's contact; returns it and the token to use from now on.
 
-    A verified ``external_id`` (signed by the site's backend) joins this visitor to the
-    contact that already has it, with the conversations of both: the customer's history
-    follows them across devices. An unsigned one is refused when the website verifies
-    identities, and is otherwise stored but never used to join contacts.
+    Who may become whom:
+    - A verified ``external_id`` (signed by the site's backend) joins this browser's
+      anonymous contact to the contact verified under that id, with the conversations of
+      both: the customer's history follows them across devices.
+    - An ``external_id`` is never joined on trust: one a browser merely claimed (no
+      signature, or stored before the website turned verification on) is kept for agents
+      to see, and joins nothing.
+    - Another ``external_id`` than the contact already has means another person in this
+      browser (a shared computer, a site that forgot ``Frontdesk.reset()``). They are never
+      merged: the new person gets a contact of their own, and the widget, seeing another
+      contact in the answer, drops the previous person's chats.
     """
     async with ctx.db.transaction() as session:
         contact = await session.get_one(Contact, actor.contact_id)
@@ -55,10 +65,7 @@ async def identify_visitor(ctx: Context, actor: VisitorActor, identity: Identity
         if identity.external_id is not None:
             external_id = check_text("external_id", identity.external_id, max_chars=200)
             verified = _verify(website, external_id, identity.signature)
-            if verified:
-                contact = await _join(session, contact, external_id)
-            elif contact.external_id is None:
-                contact.external_id = external_id
+            contact = await _become(session, contact, external_id, verified)
         apply_changes(
             contact,
             ContactChanges(
@@ -72,7 +79,9 @@ async def identify_visitor(ctx: Context, actor: VisitorActor, identity: Identity
             contact.status_lines = [check_text("status", line, max_chars=300) for line in identity.status][
                 :MAX_STATUS_LINES
             ]
-    token = ctx.visitor_tokens.issue(VisitorClaims(contact_id=contact.id, website_id=actor.website_id))
+        await session.flush()
+        claims = VisitorClaims(contact_id=contact.id, website_id=actor.website_id, version=contact.token_version)
+    token = ctx.visitor_tokens.issue(claims)
     event = Event(
         EventName.CONTACT_UPDATED,
         ContactUpdated(contact=contact_summary(contact)),
@@ -92,14 +101,47 @@ def _verify(website: Website, external_id: str, signature: str | None) -> bool:
     return True
 
 
-async def _join(session: Any, contact: Contact, external_id: str) -> Contact:
-    known: Contact | None = await session.scalar(
-        select(Contact).where(Contact.website_id == contact.website_id, Contact.external_id == external_id)
+async def _become(session: AsyncSession, contact: Contact, external_id: str, verified: bool) -> Contact:
+    """The contact this browser speaks for once it says it is ``external_id``."""
+    known = await _verified_contact(session, contact.website_id, external_id) if verified else None
+    if known is not None and known.id != contact.id:
+        if contact.external_id is None:
+            # This browser was anonymous until now: what it said before logging in is the
+            # customer's too, so it moves to their contact.
+            for model in (Conversation, PageView):
+                await session.execute(update(model).where(model.contact_id == contact.id).values(contact_id=known.id))
+            await session.delete(contact)
+        return known
+    if contact.external_id is not None and contact.external_id != external_id:
+        contact = _another_person(contact)  # never the previous person's chats
+        session.add(contact)
+    contact.external_id = external_id
+    contact.external_id_verified = contact.external_id_verified or verified
+    return contact
+
+
+async def _verified_contact(session: AsyncSession, website_id: str, external_id: str) -> Contact | None:
+    found: Contact | None = await session.scalar(
+        select(Contact)
+        .where(
+            Contact.website_id == website_id,
+            Contact.external_id == external_id,
+            Contact.external_id_verified.is_(True),
+        )
+        .order_by(Contact.created_at)
+        .limit(1)
     )
-    if known is None or known.id == contact.id:
-        contact.external_id = external_id
-        return contact
-    for model in (Conversation, PageView):
-        await session.execute(update(model).where(model.contact_id == contact.id).values(contact_id=known.id))
-    await session.delete(contact)
-    return known
+    return found
+
+
+def _another_person(previous: Contact) -> Contact:
+    """A fresh anonymous contact in the previous one's website, from the same device."""
+    contact_id = new_id()
+    return Contact(
+        id=contact_id,
+        workspace_id=previous.workspace_id,
+        website_id=previous.website_id,
+        name=anonymous_name(contact_id),
+        device=dict(previous.device),
+        last_ip=previous.last_ip,
+    )

@@ -11,6 +11,7 @@ from starlette.datastructures import Headers
 from frontdesk.actors import AgentActor, VisitorActor
 from frontdesk.agents.queries import actor_for, agent_for_api_token, agent_for_session
 from frontdesk.contacts.models import Contact
+from frontdesk.contacts.tokens import VisitorClaims
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Unauthorized
 
@@ -64,16 +65,20 @@ async def current_visitor(request: Request, ctx: Annotated[Context, Depends(get_
     claims = ctx.visitor_tokens.verify(token) if token else None
     if claims is None:
         raise Unauthorized("a valid visitor token is required; start with POST /api/v1/widget/session")
-    return await visitor_actor(ctx, claims.contact_id, claims.website_id)
+    return await visitor_actor(ctx, claims)
 
 
-async def visitor_actor(ctx: Context, contact_id: str, website_id: str) -> VisitorActor:
+async def visitor_actor(ctx: Context, claims: VisitorClaims) -> VisitorActor:
+    """The visitor a token speaks for, if the token still counts: every visitor call
+    (REST, socket, stream) comes through here, so this is where a token is revoked."""
     async with ctx.db.reader() as session:
-        contact = await session.get(Contact, contact_id)
-    if contact is None or contact.website_id != website_id:
-        raise Unauthorized("this visitor no longer exists; start a new session")
+        contact = await session.get(Contact, claims.contact_id)
+    if contact is None or contact.website_id != claims.website_id or contact.token_version != claims.version:
+        raise Unauthorized("this visitor session has ended; start a new session")
+    if contact.blocked:
+        raise Forbidden("this visitor is blocked")
     return VisitorActor(
-        workspace_id=contact.workspace_id, website_id=website_id, contact_id=contact.id, name=contact.name
+        workspace_id=contact.workspace_id, website_id=claims.website_id, contact_id=contact.id, name=contact.name
     )
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from frontdesk.actors import VisitorActor
 from frontdesk.contacts.actions import start_visitor_session
+from frontdesk.contacts.revoke import end_visitor_session
 from frontdesk.conversations.queries import visitor_conversations
 from frontdesk.errors import NotFound
 from frontdesk.events import ContactSummary, MessageData
@@ -87,6 +88,14 @@ async def session(body: SessionIn, request: Request, ctx: Ctx) -> SessionOut:
         conversations=await _briefs(ctx, actor) if started.resumed else [],
         agents_online=await website_available(ctx.db, website),
     )
+
+
+@router.post("/session/end", status_code=204)
+async def end_session(actor: CurrentVisitor, ctx: Ctx) -> None:
+    """The widget's ``reset()``, for a site's logout: every token of this visitor stops
+    working, on every device, and open sockets close. The widget starts a new anonymous
+    visitor next."""
+    await end_visitor_session(ctx, actor)
 
 
 class PublicConfig(BaseModel):

@@ -21,6 +21,7 @@ from typing import Any
 
 from frontdesk.actors import Actor, AgentActor, VisitorActor
 from frontdesk.agents.scope import SCOPE_CHANGED
+from frontdesk.contacts.revoke import SESSION_ENDED
 from frontdesk.context import Context
 from frontdesk.conversations.events import message_frame
 from frontdesk.conversations.queries import conversation_for, visitor_conversations
@@ -129,7 +130,7 @@ class Connection:
 
     # Producers (called on the event loop, never block) --------------------------------
     def on_bus(self, message: BusMessage) -> None:
-        if message.event == SCOPE_CHANGED:
+        if message.event in (SCOPE_CHANGED, SESSION_ENDED):
             self._close_soon(CLOSE_SCOPE_CHANGED, "your access changed; reconnect")
             return
         if isinstance(self.actor, AgentActor) and not self.actor.may_see(message.team_id, message.assignee_id):

@@ -17,7 +17,7 @@ from frontdesk.agents.queries import actor_for, agent_for_api_token, agent_for_s
 from frontdesk.context import Context
 from frontdesk.conversations.actions import mark_read, set_typing
 from frontdesk.conversations.queries import conversation_for
-from frontdesk.errors import DomainError, Unauthorized
+from frontdesk.errors import DomainError, Forbidden, Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, bearer, same_origin, visitor_actor
 from frontdesk.messages.actions import NewMessage, SendResult, checked, quick_sent, send_fully, send_message
 from frontdesk.messages.quick_send import QuickSend, Stored
@@ -44,8 +44,8 @@ async def visitor_socket(websocket: WebSocket) -> None:
     try:
         if claims is None:
             raise Unauthorized("the visitor token is missing or not valid; start a new widget session")
-        actor: Actor = await visitor_actor(ctx, claims.contact_id, claims.website_id)
-    except Unauthorized as exc:
+        actor: Actor = await visitor_actor(ctx, claims)
+    except (Unauthorized, Forbidden) as exc:
         await _send(websocket, {"type": "error", "code": exc.code, "message": exc.message})
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
         return
