@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
@@ -64,6 +65,9 @@ class Server:
         self.database_url = database_url or f"sqlite+aiosqlite:///{var_dir / 'frontdesk.db'}"
         self.redis_url = redis_url
         self.extra_env = extra_env or {}
+        # One secret per database: nodes of one installation share it; other test servers
+        # (and their counts in a shared Redis) are strangers.
+        self.secret = f"{SECRET}:{hashlib.sha256(self.database_url.encode()).hexdigest()[:12]}"
         self.port = free_port()
         self.proc: subprocess.Popen[str] | None = None
         self.output: list[str] = []
@@ -84,7 +88,7 @@ class Server:
         env.update(
             FRONTDESK_VAR_DIR=str(self.var_dir),
             FRONTDESK_DATABASE_URL=self.database_url,
-            FRONTDESK_SECRET_KEY=SECRET,
+            FRONTDESK_SECRET_KEY=self.secret,
             FRONTDESK_REDIS_URL=self.redis_url,
             FRONTDESK_LOG_LEVEL="warning",
             # A closed console sets its agent offline quickly, so tests need not wait 30 s.
@@ -163,9 +167,12 @@ class Server:
 
     def context(self) -> Context:
         """Direct access to the server's database, for setting up data the API has no call for yet."""
-        settings = Settings(database_url=self.database_url, var_dir=self.var_dir, secret_key=SECRET)
+        settings = Settings(database_url=self.database_url, var_dir=self.var_dir, secret_key=self.secret)
         return Context(
-            db=Database(self.database_url), bus=MemoryBus(), settings=settings, visitor_tokens=VisitorTokens(SECRET)
+            db=Database(self.database_url),
+            bus=MemoryBus(),
+            settings=settings,
+            visitor_tokens=VisitorTokens(self.secret),
         )
 
     @contextmanager

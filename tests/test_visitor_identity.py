@@ -19,7 +19,7 @@ from websockets.exceptions import ConnectionClosed
 
 from frontdesk.contacts.tokens import SALT, VisitorClaims, VisitorTokens
 from frontdesk.storage.models import Website
-from tests.server import SECRET, Server
+from tests.server import Server
 from tests.wsclient import Client, visitor
 
 pytestmark = pytest.mark.xdist_group("server")
@@ -242,13 +242,14 @@ async def test_a_blocked_visitors_token_can_do_nothing(server: Server, rude: Bro
 
 
 def test_tokens_are_hmac_sha256_with_a_lifetime_and_old_sha1_tokens_only_renew() -> None:
-    tokens = VisitorTokens(SECRET, max_age_s=1)
+    secret = "a-secret"
+    tokens = VisitorTokens(secret, max_age_s=1)
     claims = VisitorClaims(contact_id="c" * 32, website_id="w" * 32, version=2)
     token = tokens.issue(claims)
-    sha256 = URLSafeTimedSerializer(SECRET, salt=SALT, signer_kwargs={"digest_method": hashlib.sha256})
+    sha256 = URLSafeTimedSerializer(secret, salt=SALT, signer_kwargs={"digest_method": hashlib.sha256})
     assert sha256.loads(token)["c"] == claims.contact_id
     assert tokens.verify(token) == claims
-    sha1 = URLSafeTimedSerializer(SECRET, salt=SALT).dumps({"c": claims.contact_id, "w": claims.website_id})
+    sha1 = URLSafeTimedSerializer(secret, salt=SALT).dumps({"c": claims.contact_id, "w": claims.website_id})
     assert tokens.verify(sha1) is None
     assert tokens.verify(sha1, legacy=True) == VisitorClaims(claims.contact_id, claims.website_id, 0)
     time.sleep(2.1)
@@ -259,7 +260,7 @@ def test_a_returning_visitor_with_a_sha1_token_keeps_their_chats(server: Server)
     browser = Browser(server)
     chat = browser.say("before the upgrade")["conversation_id"]
     website = website_id(server)
-    legacy = URLSafeTimedSerializer(SECRET, salt=SALT).dumps({"c": browser.contact_id, "w": website})
+    legacy = URLSafeTimedSerializer(server.secret, salt=SALT).dumps({"c": browser.contact_id, "w": website})
     refused = httpx.get(f"{server.url}/api/v1/widget/conversations", headers={"Authorization": f"Bearer {legacy}"})
     assert refused.status_code == 401
     renewed = Browser(server, token=legacy)

@@ -26,6 +26,8 @@ const website: Website = {
     attachments: { enabled: true, max_bytes: 10485760, types: ["image/png", "application/pdf"] },
     rating_enabled: true,
     transcript_enabled: false,
+    site_notes_enabled: true,
+    site_messages_enabled: false,
   },
 };
 

@@ -41,6 +41,8 @@ export interface WidgetDraft {
   attachments_types: string;
   rating_enabled: boolean;
   transcript_enabled: boolean;
+  site_notes_enabled: boolean;
+  site_messages_enabled: boolean;
 }
 
 /** The languages the widget is translated into. */
@@ -88,6 +90,8 @@ export function draftOf(website: Website): WidgetDraft {
     attachments_types: Array.isArray(files["types"]) ? files["types"].map(String).join("\n") : "",
     rating_enabled: s["rating_enabled"] !== false,
     transcript_enabled: s["transcript_enabled"] !== false,
+    site_notes_enabled: s["site_notes_enabled"] !== false,
+    site_messages_enabled: s["site_messages_enabled"] !== false,
   };
 }
 
@@ -116,6 +120,8 @@ export function patchOf(d: WidgetDraft): WebsitePatch {
       },
       rating_enabled: d.rating_enabled,
       transcript_enabled: d.transcript_enabled,
+      site_notes_enabled: d.site_notes_enabled,
+      site_messages_enabled: d.site_messages_enabled,
     },
   };
 }

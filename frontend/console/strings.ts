@@ -40,6 +40,8 @@ export const t = {
     start: "Start of the conversation",
     typing: (name: string) => `${name} is typing…`,
     seen: "Seen",
+    fromBrowser: "From the visitor's browser",
+    fromBrowserHint: "Sent by a script on the page the visitor is on; any visitor can make their browser send this, so it is not proof of anything.",
     noEmail: "No email yet",
     assignedTo: (name: string) => `Assigned to ${name}`,
     unassigned: "Unassigned",

@@ -29,6 +29,8 @@ export interface Look {
   attachments: { enabled: boolean; maxBytes: number; types: string[] };
   ratingEnabled: boolean;
   transcriptEnabled: boolean;
+  /** The server sends email: without it, no promise of an email reply. */
+  emailAvailable: boolean;
 }
 
 /** The server's English defaults: replaced by the visitor's language when unchanged. */
@@ -56,6 +58,7 @@ export const DEFAULT_LOOK: Look = {
   attachments: { enabled: true, maxBytes: 10 * 1024 * 1024, types: ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"] },
   ratingEnabled: true,
   transcriptEnabled: true,
+  emailAvailable: true,
 };
 
 type Raw = Record<string, unknown>;
@@ -90,6 +93,7 @@ export function parseLook(raw: Raw, base: Look = DEFAULT_LOOK): Look {
       : d.attachments,
     ratingEnabled: bool(raw["rating_enabled"], d.ratingEnabled),
     transcriptEnabled: bool(raw["transcript_enabled"], d.transcriptEnabled),
+    emailAvailable: bool(raw["email_available"], d.emailAvailable),
   };
 }
 

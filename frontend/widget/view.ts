@@ -183,7 +183,8 @@ export class WidgetView {
     setText(this.status, statusText(state));
     this.notice.hidden = state.notice === null;
     setText(this.notice, state.notice ?? "");
-    setText(this.greeting, state.agentsOnline ? look.greeting ?? t.greeting : look.away ?? t.away);
+    const away = look.away ?? (look.emailAvailable ? t.away : t.awayNoEmail);
+    setText(this.greeting, state.agentsOnline ? look.greeting ?? t.greeting : away);
     setText(this.typing, state.typing === null ? "" : fill(t.typing, { name: look.showAgentNames ? state.typing.name : t.team }));
     setText(this.queue, queueText(state));
     setAttr(this.input, "placeholder", t.placeholder);
@@ -199,8 +200,8 @@ export class WidgetView {
     this.offlineSent.hidden = stage !== "offline-sent";
     const prefill = { name: state.contact.name, email: state.contact.email ?? "" };
     this.prechat.update(t, t.prechatIntro, prechatFields(look.prechat.fields), t.startChat, prefill);
-    this.offline.update(t, look.away ?? t.away, offlineFields(t), t.leaveMessage, prefill);
-    setText(this.offlineSent, t.thanks);
+    this.offline.update(t, away, offlineFields(t), t.leaveMessage, prefill);
+    setText(this.offlineSent, look.emailAvailable ? t.thanks : t.thanksNoEmail);
     this.renderMessages(state, opening);
 
     const stageChanged = stage !== this.lastStage;
@@ -309,5 +310,5 @@ function statusText(state: WidgetState): string {
   const t = state.strings;
   if (state.connection === "offline") return t.reconnecting;
   if (state.connection === "connecting" || state.connection === "syncing") return t.connecting;
-  return state.agentsOnline ? t.online : t.offline;
+  return state.agentsOnline ? t.online : state.look.emailAvailable ? t.offline : t.offlineNoEmail;
 }

@@ -36,6 +36,8 @@ class VisitorActor:
     website_id: str
     contact_id: str
     name: str
+    # The address this request or socket came from, for per-address limits.
+    ip: str | None = None
 
 
 Actor = AgentActor | VisitorActor

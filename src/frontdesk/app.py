@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
 
 from frontdesk import __version__
+from frontdesk.attachments import cleanup as attachment_cleanup
 from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.conversations.emails import HANDLERS as JOB_HANDLERS
@@ -57,7 +59,8 @@ def make_mail(settings: Settings) -> MailSender:
 def make_rate_limiter(settings: Settings) -> RateLimiter:
     overrides, enabled = settings.rate_limits, settings.rate_limits_enabled
     if settings.redis_url:  # every node counts the same hits
-        return redis_limiter(settings.redis_url, overrides, enabled)
+        namespace = hmac.new(settings.resolved_secret_key.encode(), b"frontdesk.ratelimits", "sha256").hexdigest()
+        return redis_limiter(settings.redis_url, overrides, enabled, namespace[:16])
     return memory_limiter(overrides, enabled)
 
 
@@ -74,11 +77,12 @@ def make_context(settings: Settings) -> Context:
 
 
 def background_loops(ctx: Context) -> list[asyncio.Task[None]]:
-    """The outbox worker and the routing timer: in every ``serve`` by default, or alone
-    in ``frontdesk worker``."""
+    """The outbox worker, the routing timer and the sweep of unsent uploads: in every
+    ``serve`` by default, or alone in ``frontdesk worker``."""
     return [
         asyncio.create_task(Worker(ctx, JOB_HANDLERS).run_forever(), name="outbox-worker"),
         asyncio.create_task(watchdog.run_forever(ctx), name="routing-watchdog"),
+        asyncio.create_task(attachment_cleanup.run_forever(ctx), name="orphan-uploads"),
     ]
 
 

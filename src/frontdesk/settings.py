@@ -43,6 +43,19 @@ class Settings(BaseSettings):
         description="How long a visitor may stay away and still return to their chats: the widget token's lifetime, "
         "renewed on every visit.",
     )
+    upload_quota_visitor_mb: int = Field(
+        default=50,
+        ge=1,
+        description="The most one visitor may upload in all (MB): ten 5 MB photos, not a disk's worth.",
+    )
+    upload_quota_workspace_mb: int = Field(
+        default=10_000, ge=1, description="The most a workspace's uploads may take on disk (MB), agents' included."
+    )
+    orphan_upload_hours: float = Field(
+        default=24,
+        gt=0,
+        description="Uploads never sent with a message are deleted after this long (a widget uploads before sending).",
+    )
     rate_limits: dict[str, str] = Field(
         default_factory=dict,
         description='Override rate limits by name, as JSON: {"messages.visitor": "60/minute"} (docs/security.md).',

@@ -11,6 +11,7 @@ export function MessageItem({ message: m, seen = false }: { message: Message; se
     const action = typeof m.system?.["action"] === "string" ? m.system["action"] : undefined;
     return (
       <div class="fd-message system" data-seq={m.seq} data-author-type="system" data-action={action}>
+        {fromBrowser(m) && <span class="origin">{t.conversation.fromBrowser}: </span>}
         <span class="body">{m.body}</span>
         <time dateTime={m.created_at}>{formatTime(m.created_at)}</time>
       </div>
@@ -26,6 +27,7 @@ export function MessageItem({ message: m, seen = false }: { message: Message; se
     >
       <div class="meta">
         <span class="author">{m.author.name}</span>
+        {fromBrowser(m) && <span class="origin" title={t.conversation.fromBrowserHint}>{t.conversation.fromBrowser}</span>}
         {m.private && <span class="private-label">Private note</span>}
         <time dateTime={m.created_at}>{formatTime(m.created_at)}</time>
       </div>
@@ -38,6 +40,11 @@ export function MessageItem({ message: m, seen = false }: { message: Message; se
       {seen && <span class="seen">{t.conversation.seen}</span>}
     </div>
   );
+}
+
+/** Posted by the visitor's browser through the page calls (a site note, a message under the website's name). */
+function fromBrowser(m: Message): boolean {
+  return m.system?.["origin"] === "visitor_browser";
 }
 
 interface PendingProps {

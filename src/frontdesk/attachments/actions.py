@@ -9,15 +9,20 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from frontdesk.actors import Actor, AgentActor
 from frontdesk.attachments.models import Attachment
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Invalid
+from frontdesk.settings import Settings
 from frontdesk.websites.settings import DEFAULT_ATTACHMENT_TYPES, AttachmentRules
 
 # Agents may send what visitors may, plus office documents and archives.
 AGENT_TYPES = [*DEFAULT_ATTACHMENT_TYPES, "application/zip", "text/csv"]
 AGENT_MAX_BYTES = 25 * 1024 * 1024
+MB = 1024 * 1024
 
 # Magic numbers of the types we accept: the declared type must match the content, so a
 # script cannot be uploaded as an "image".
@@ -43,11 +48,45 @@ def storage_path(var_dir: Path, attachment_id: str) -> Path:
     return var_dir / "attachments" / attachment_id[:2] / attachment_id
 
 
+# What each accepted type's file may be called: a name that says .html for a PNG would be
+# opened as a page by a careless download, so the name must agree with the checked type.
+_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg", "jfif"),
+    "image/gif": ("gif",),
+    "image/webp": ("webp",),
+    "application/pdf": ("pdf",),
+    "application/zip": ("zip",),
+    "text/plain": ("txt", "text", "log", "md"),
+    "text/csv": ("csv",),
+}
+
+
 def safe_name(name: str) -> str:
-    """A file name safe for any file system and header: no paths, no control characters."""
+    """A file name safe for any file system and header: no paths, no control characters,
+    and no invisible ones (a right-to-left override makes "invoice_fdp.exe" look like
+    "invoice_exe.pdf"; zero-width and other format characters hide what a name says)."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?]", "_", name).strip(" .")
+    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"))
+    name = re.sub(r"[\"<>|:*?]", "_", name).strip(" .")
     return name[:200] or "file"
+
+
+def named_for(name: str, content_type: str) -> str:
+    """``name`` if its extension agrees with ``content_type``; a name without one gets the
+    type's; a name claiming another type is refused."""
+    allowed = _EXTENSIONS.get(content_type)
+    if allowed is None:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        return f"{name}.{allowed[0]}"
+    if extension.lower() not in allowed:
+        raise Invalid(
+            f'"file" is {content_type}, but its name ends in .{extension}; expected .{", .".join(allowed)}',
+            field="file",
+        )
+    return name
 
 
 def check_content(upload: Upload, allowed: list[str], max_bytes: int) -> str:
@@ -82,15 +121,35 @@ async def upload_attachment(ctx: Context, actor: Actor, upload: Upload, rules: A
         workspace_id=actor.workspace_id,
         uploader_type=uploader[0],
         uploader_id=uploader[1],
-        name=safe_name(upload.name),
+        name=named_for(safe_name(upload.name), content_type),
         content_type=content_type,
         size=len(upload.data),
         sha256=hashlib.sha256(upload.data).hexdigest(),
     )
     async with ctx.db.transaction() as session:
+        await _within_quotas(session, ctx.settings, attachment)
         session.add(attachment)
         await session.flush()
         path = storage_path(ctx.settings.var_dir, attachment.id)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(upload.data)  # before commit: a committed row always has its file
     return attachment
+
+
+async def _within_quotas(session: AsyncSession, settings: Settings, new: Attachment) -> None:
+    """Disk is finite: a visitor stores at most ``upload_quota_visitor_mb`` and a
+    workspace ``upload_quota_workspace_mb`` (agents' files count for their workspace)."""
+    used = select(func.coalesce(func.sum(Attachment.size), 0)).where(Attachment.workspace_id == new.workspace_id)
+    if new.uploader_type == "visitor":
+        mine = await session.scalar(used.where(Attachment.uploader_id == new.uploader_id))
+        if int(mine or 0) + new.size > settings.upload_quota_visitor_mb * MB:
+            raise Forbidden(
+                f"you have sent {settings.upload_quota_visitor_mb} MB of files, the most one visitor may", field="file"
+            )
+    total = await session.scalar(used)
+    if int(total or 0) + new.size > settings.upload_quota_workspace_mb * MB:
+        raise Forbidden(
+            f"this workspace's files have reached their quota of {settings.upload_quota_workspace_mb} MB; "
+            "an administrator can raise FRONTDESK_UPLOAD_QUOTA_WORKSPACE_MB",
+            field="file",
+        )

@@ -12,7 +12,7 @@ from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
 from frontdesk.conversations.models import Conversation
 from frontdesk.mail.sender import Email
-from frontdesk.messages.models import Message
+from frontdesk.messages.models import VISITOR_BROWSER, AuthorType, Message
 from frontdesk.websites.models import Website
 
 
@@ -25,9 +25,24 @@ async def send_transcript(ctx: Context, payload: dict[str, Any]) -> None:
             .where(Message.conversation_id == conversation.id, Message.private.is_(False))
             .order_by(Message.seq)
         )
-        lines = [f"[{isoformat(m.created_at)}] {m.author_name}: {m.body}" for m in rows]
+        lines = [f"[{isoformat(m.created_at)}] {speaker(m, website.name)}: {m.body}" for m in rows]
     text = f"Your conversation with {website.name}\n\n" + "\n".join(lines) + "\n"
     await ctx.mail.send(Email(to=payload["to"], subject=f"Your conversation with {website.name}", text=text))
+
+
+def speaker(message: Message, website: str) -> str:
+    """Who wrote a line, as the transcript names them. A visitor chooses their own name
+    (and a page may post as the website), so no visitor's words may read as the company's:
+    the visitor is "You", whatever name they gave, and lines the page posted say so."""
+    if message.author_type == AuthorType.VISITOR.value:
+        return "You"
+    if (message.system or {}).get("origin") == VISITOR_BROWSER:
+        return f"{message.author_name} (posted by the page you were on)"
+    if message.author_type == AuthorType.AGENT.value:
+        return f"{message.author_name} ({website})"
+    if message.author_type == AuthorType.BOT.value:
+        return f"{message.author_name} (automated, {website})"
+    return website
 
 
 async def send_offline_message(ctx: Context, payload: dict[str, Any]) -> None:

@@ -5,14 +5,20 @@ from __future__ import annotations
 from frontdesk.actors import VisitorActor
 from frontdesk.agents.models import Agent
 from frontdesk.contacts.models import Contact
+from frontdesk.contacts.views import contact_summary
 from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.actions import SYSTEM
 from frontdesk.conversations.queries import conversation_for, last_spoken
-from frontdesk.errors import Invalid
+from frontdesk.errors import Conflict, Forbidden, Invalid
+from frontdesk.events import ContactUpdated, Event, EventName
 from frontdesk.jobs.outbox import enqueue
 from frontdesk.messages.append import append_message
+from frontdesk.ratelimits.rules import TRANSCRIPTS_CONVERSATION
+from frontdesk.topics import workspace_agents
 from frontdesk.validation import check_email, check_text
+from frontdesk.websites.models import Website
+from frontdesk.websites.settings import effective
 
 MAX_COMMENT_CHARS = 2000
 
@@ -26,6 +32,9 @@ async def rate_conversation(
     text = check_text("comment", comment, max_chars=MAX_COMMENT_CHARS, min_chars=0) if comment else None
     async with ctx.db.transaction() as session:
         conversation = await conversation_for(session, actor, conversation_id, lock=True)
+        website = await session.get_one(Website, conversation.website_id)
+        if not effective(website.settings).rating_enabled:
+            raise Forbidden("this website does not ask for ratings", field="score")
         conversation.rating_score, conversation.rating_comment = score, text or None
         note = f"{actor.name} rated the conversation {score}/5" + (f": {text}" if text else "")
         message = append_message(
@@ -41,9 +50,36 @@ async def rate_conversation(
     return score, text or None
 
 
-async def request_transcript(ctx: Context, actor: VisitorActor, conversation_id: str, email: str) -> None:
-    """Emails the conversation (without private notes) to ``email``, through the outbox."""
+async def request_transcript(ctx: Context, actor: VisitorActor, conversation_id: str, email: str) -> str:
+    """Emails the conversation (without private notes) through the outbox; returns where.
+
+    Transcripts are mail under the company's name that a stranger can ask for, so: only
+    where the website offers them and mail is set up, to one address per conversation
+    (the first asked for), which becomes the contact's email for agents to see, and a
+    few per conversation (``transcripts.conversation``)."""
     address = check_email(email)
+    if not ctx.mail.configured:
+        raise Forbidden("this server sends no email, so no transcripts", field="email")
     async with ctx.db.transaction() as session:
-        await conversation_for(session, actor, conversation_id)
+        conversation = await conversation_for(session, actor, conversation_id, lock=True)
+        website = await session.get_one(Website, conversation.website_id)
+        if not effective(website.settings).transcript_enabled:
+            raise Forbidden("this website does not send transcripts", field="email")
+        if conversation.transcript_email not in (None, address):
+            raise Conflict(
+                "this conversation's transcript goes to the address first asked for, and no other", field="email"
+            )
+        await ctx.rate_limits.hit(TRANSCRIPTS_CONVERSATION, conversation.id)
+        conversation.transcript_email = address
+        contact = await session.get_one(Contact, conversation.contact_id)
+        changed = contact.email != address
+        contact.email = address
         enqueue(session, "email.transcript", {"conversation_id": conversation_id, "to": address})
+    if changed:
+        event = Event(
+            EventName.CONTACT_UPDATED,
+            ContactUpdated(contact=contact_summary(contact)),
+            (workspace_agents(actor.workspace_id),),
+        )
+        await ctx.publish([event])
+    return address

@@ -56,6 +56,9 @@ class Conversation(Base):
     # Pending until then; the routing timer reopens it (routing/watchdog.py).
     snoozed_until: Mapped[datetime | None] = mapped_column(default=None)
     rating_score: Mapped[int | None] = mapped_column(default=None)
+    # Where this chat's transcript goes: the first address asked for, and no other, so a
+    # visitor cannot use transcripts to mail strangers (conversations/feedback.py).
+    transcript_email: Mapped[str | None] = mapped_column(String(320), default=None)
     rating_comment: Mapped[str | None] = mapped_column(String(2000), default=None)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
@@ -14,6 +14,7 @@ from frontdesk.contacts.models import Contact
 from frontdesk.contacts.tokens import VisitorClaims
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Unauthorized
+from frontdesk.ratelimits.rules import Rule
 
 SESSION_COOKIE = "frontdesk_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -65,10 +66,10 @@ async def current_visitor(request: Request, ctx: Annotated[Context, Depends(get_
     claims = ctx.visitor_tokens.verify(token) if token else None
     if claims is None:
         raise Unauthorized("a valid visitor token is required; start with POST /api/v1/widget/session")
-    return await visitor_actor(ctx, claims)
+    return await visitor_actor(ctx, claims, request.client.host if request.client else None)
 
 
-async def visitor_actor(ctx: Context, claims: VisitorClaims) -> VisitorActor:
+async def visitor_actor(ctx: Context, claims: VisitorClaims, ip: str | None = None) -> VisitorActor:
     """The visitor a token speaks for, if the token still counts: every visitor call
     (REST, socket, stream) comes through here, so this is where a token is revoked."""
     async with ctx.db.reader() as session:
@@ -78,10 +79,23 @@ async def visitor_actor(ctx: Context, claims: VisitorClaims) -> VisitorActor:
     if contact.blocked:
         raise Forbidden("this visitor is blocked")
     return VisitorActor(
-        workspace_id=contact.workspace_id, website_id=claims.website_id, contact_id=contact.id, name=contact.name
+        workspace_id=contact.workspace_id,
+        website_id=claims.website_id,
+        contact_id=contact.id,
+        name=contact.name,
+        ip=ip,
     )
 
 
 Ctx = Annotated[Context, Depends(get_context)]
 CurrentAgent = Annotated[AgentActor, Depends(current_agent)]
 CurrentVisitor = Annotated[VisitorActor, Depends(current_visitor)]
+
+
+def visitor_limits(*rules: Rule) -> Any:
+    """A route's rate limits, counted for the calling visitor (and their address)."""
+
+    async def counted(actor: CurrentVisitor, ctx: Annotated[Context, Depends(get_context)]) -> None:
+        await ctx.rate_limits.hit_visitor(actor, *rules)
+
+    return Depends(counted)

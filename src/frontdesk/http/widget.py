@@ -14,12 +14,13 @@ from frontdesk.contacts.revoke import end_visitor_session
 from frontdesk.conversations.queries import visitor_conversations
 from frontdesk.errors import NotFound
 from frontdesk.events import ContactSummary, MessageData
-from frontdesk.http.deps import Ctx, CurrentVisitor
+from frontdesk.http.deps import Ctx, CurrentVisitor, visitor_limits
 from frontdesk.http.schemas import Body, MessagePage
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.queries import messages_page
 from frontdesk.messages.views import message_data
+from frontdesk.ratelimits.rules import MESSAGES_IP, MESSAGES_VISITOR
 from frontdesk.routing.availability import website_available
 from frontdesk.websites.queries import website_by_key
 from frontdesk.websites.views import website_data
@@ -84,7 +85,7 @@ async def session(body: SessionIn, request: Request, ctx: Ctx) -> SessionOut:
     return SessionOut(
         token=started.token,
         contact=ContactSummary(id=contact.id, name=contact.name, email=contact.email),
-        website=WidgetWebsite(**website_data(website).model_dump()),
+        website=WidgetWebsite(**website_data(website, ctx.mail.configured).model_dump()),
         conversations=await _briefs(ctx, actor) if started.resumed else [],
         agents_online=await website_available(ctx.db, website),
     )
@@ -110,7 +111,7 @@ async def config(ctx: Ctx, response: Response, website_key: Annotated[str, Query
     if website is None:
         raise NotFound(f"no website with key {website_key!r}; check the snippet", field="website_key")
     response.headers["Cache-Control"] = "public, max-age=60"
-    return PublicConfig(website=WidgetWebsite(**website_data(website).model_dump()))
+    return PublicConfig(website=WidgetWebsite(**website_data(website, ctx.mail.configured).model_dump()))
 
 
 @router.get("/conversations")
@@ -137,7 +138,7 @@ class VisitorMessageIn(Body):
     attachment_ids: list[str] = Field(default_factory=list, max_length=10)
 
 
-@router.post("/messages", status_code=201)
+@router.post("/messages", status_code=201, dependencies=[visitor_limits(MESSAGES_VISITOR, MESSAGES_IP)])
 async def post_message(body: VisitorMessageIn, actor: CurrentVisitor, ctx: Ctx, response: Response) -> MessageData:
     new = NewMessage(
         body=body.body,

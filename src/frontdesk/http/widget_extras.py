@@ -22,15 +22,31 @@ from frontdesk.conversations.feedback import rate_conversation, request_transcri
 from frontdesk.conversations.offline import OfflineMessage, leave_offline_message
 from frontdesk.conversations.queries import conversation_for
 from frontdesk.conversations.site_notes import notify_agents
-from frontdesk.errors import Invalid
+from frontdesk.errors import Forbidden, Invalid
 from frontdesk.events import AttachmentData, ContactSummary, MessageData
-from frontdesk.http.deps import Ctx, CurrentVisitor
+from frontdesk.http.deps import Ctx, CurrentVisitor, visitor_limits
 from frontdesk.http.schemas import Body
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.views import message_data
+from frontdesk.ratelimits.rules import (
+    ACTIVITY_VISITOR,
+    IDENTIFY_IP,
+    IDENTIFY_VISITOR,
+    MESSAGES_IP,
+    MESSAGES_VISITOR,
+    NOTES_VISITOR,
+    OFFLINE_IP,
+    OFFLINE_VISITOR,
+    RATINGS_VISITOR,
+    READS_VISITOR,
+    TRANSCRIPTS_IP,
+    TYPING_VISITOR,
+    UPLOADS_IP,
+    UPLOADS_VISITOR,
+)
 from frontdesk.websites.models import Website
-from frontdesk.websites.settings import effective
+from frontdesk.websites.settings import TURN_ON, effective
 from frontdesk.ws.connection import QUEUE_FRAMES
 from frontdesk.ws.frames import MAX_CURSORS
 from frontdesk.ws.session import HEARTBEAT_S, open_session
@@ -54,7 +70,7 @@ class IdentifyOut(BaseModel):
     contact: ContactSummary
 
 
-@router.post("/identify")
+@router.post("/identify", dependencies=[visitor_limits(IDENTIFY_VISITOR, IDENTIFY_IP)])
 async def identify(body: IdentifyIn, actor: CurrentVisitor, ctx: Ctx) -> IdentifyOut:
     identity = Identity(
         name=body.name or body.nickname,
@@ -78,7 +94,7 @@ class ActivityIn(Body):
     screen: dict[str, int] | None = None
 
 
-@router.post("/activity", status_code=204)
+@router.post("/activity", status_code=204, dependencies=[visitor_limits(ACTIVITY_VISITOR)])
 async def activity(body: ActivityIn, request: Request, actor: CurrentVisitor, ctx: Ctx) -> None:
     visit = Visit(
         url=body.url,
@@ -99,7 +115,7 @@ class OfflineIn(Body):
     body: str = Field(max_length=BODY_MAX_CHARS * 2)
 
 
-@router.post("/offline-messages", status_code=201)
+@router.post("/offline-messages", status_code=201, dependencies=[visitor_limits(OFFLINE_VISITOR, OFFLINE_IP)])
 async def offline_message(body: OfflineIn, actor: CurrentVisitor, ctx: Ctx, response: Response) -> MessageData:
     offline = OfflineMessage(client_ref=body.client_ref, name=body.name, email=body.email, body=body.body)
     message, duplicate = await leave_offline_message(ctx, actor, offline)
@@ -118,7 +134,7 @@ class RatingOut(BaseModel):
     comment: str | None
 
 
-@router.post("/conversations/{conversation_id}/rating")
+@router.post("/conversations/{conversation_id}/rating", dependencies=[visitor_limits(RATINGS_VISITOR)])
 async def rating(conversation_id: str, body: RatingIn, actor: CurrentVisitor, ctx: Ctx) -> RatingOut:
     score, comment = await rate_conversation(ctx, actor, conversation_id, body.score, body.comment)
     return RatingOut(score=score, comment=comment)
@@ -128,13 +144,15 @@ class TranscriptIn(Body):
     email: str = Field(max_length=400)
 
 
-@router.post("/conversations/{conversation_id}/transcript", status_code=202)
+@router.post(
+    "/conversations/{conversation_id}/transcript", status_code=202, dependencies=[visitor_limits(TRANSCRIPTS_IP)]
+)
 async def transcript(conversation_id: str, body: TranscriptIn, actor: CurrentVisitor, ctx: Ctx) -> dict[str, str]:
     await request_transcript(ctx, actor, conversation_id, body.email)
     return {"status": "queued"}
 
 
-@router.post("/attachments", status_code=201)
+@router.post("/attachments", status_code=201, dependencies=[visitor_limits(UPLOADS_VISITOR, UPLOADS_IP)])
 async def attachment(file: UploadFile, actor: CurrentVisitor, ctx: Ctx) -> AttachmentData:
     async with ctx.db.reader() as session:
         website = await session.get_one(Website, actor.website_id)
@@ -151,7 +169,7 @@ class NoteIn(Body):
     body: str = Field(max_length=BODY_MAX_CHARS * 2)
 
 
-@router.post("/notify", status_code=204)
+@router.post("/notify", status_code=204, dependencies=[visitor_limits(NOTES_VISITOR)])
 async def notify(body: NoteIn, actor: CurrentVisitor, ctx: Ctx) -> None:
     await notify_agents(ctx, actor, body.body)
 
@@ -161,10 +179,12 @@ class SiteMessageIn(Body):
     body: str = Field(max_length=BODY_MAX_CHARS * 2)
 
 
-@router.post("/site-messages", status_code=201)
+@router.post("/site-messages", status_code=201, dependencies=[visitor_limits(MESSAGES_VISITOR, MESSAGES_IP)])
 async def site_message(body: SiteMessageIn, actor: CurrentVisitor, ctx: Ctx, response: Response) -> MessageData:
     async with ctx.db.reader() as session:
         website = await session.get_one(Website, actor.website_id)
+    if not effective(website.settings).site_messages_enabled:
+        raise Forbidden(f"this website does not take messages from its pages; {TURN_ON}", field="body")
     new = NewMessage(body=body.body, client_ref=body.client_ref, site_speaker=website.name)
     result = await send_message(ctx, actor, new)
     if result.duplicate:
@@ -177,7 +197,7 @@ class TypingIn(Body):
     state: str = Field(pattern="^(start|stop)$")
 
 
-@router.post("/typing", status_code=204)
+@router.post("/typing", status_code=204, dependencies=[visitor_limits(TYPING_VISITOR)])
 async def typing(body: TypingIn, actor: CurrentVisitor, ctx: Ctx) -> None:
     async with ctx.db.reader() as session:
         await conversation_for(session, actor, body.conversation_id)
@@ -189,7 +209,7 @@ class ReadIn(Body):
     seq: int = Field(ge=0)
 
 
-@router.post("/read", status_code=204)
+@router.post("/read", status_code=204, dependencies=[visitor_limits(READS_VISITOR)])
 async def read(body: ReadIn, actor: CurrentVisitor, ctx: Ctx) -> None:
     await mark_read(ctx, actor, body.conversation_id, body.seq)
 

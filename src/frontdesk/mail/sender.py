@@ -5,6 +5,7 @@ mail and for tests of code that only needs *a* sender."""
 from __future__ import annotations
 
 import abc
+from collections import deque
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
@@ -28,12 +29,14 @@ class MailSender(abc.ABC):
 
 
 class MemorySender(MailSender):
-    """Used when no SMTP server is configured: nothing leaves the process."""
+    """Used when no SMTP server is configured: nothing leaves the process, and only the
+    last ``keep`` emails stay in memory (a long-running server without mail would
+    otherwise grow for as long as it runs)."""
 
     configured = False
 
-    def __init__(self) -> None:
-        self.sent: list[Email] = []
+    def __init__(self, keep: int = 100) -> None:
+        self.sent: deque[Email] = deque(maxlen=keep)
 
     async def send(self, email: Email) -> None:
         self.sent.append(email)

@@ -29,9 +29,11 @@ from frontdesk.errors import Conflict, Forbidden, Invalid
 from frontdesk.events import Author, MessageData
 from frontdesk.messages.append import append_message, author_of
 from frontdesk.messages.mentions import mention_events
-from frontdesk.messages.models import BODY_MAX_CHARS, AuthorType, Message, StoredMessage
+from frontdesk.messages.models import BODY_MAX_CHARS, VISITOR_BROWSER, AuthorType, Message, StoredMessage
 from frontdesk.messages.quick_send import QuickSend, QuickSent, applies, quick_send, store
 from frontdesk.messages.views import message_data, message_json
+from frontdesk.ratelimits.limiter import RateLimiter
+from frontdesk.ratelimits.rules import CONVERSATIONS_IP, CONVERSATIONS_VISITOR
 from frontdesk.routing.announce import announce
 from frontdesk.routing.assignment import take_seat_anyway
 from frontdesk.routing.dispatch import reopened, route_new
@@ -40,6 +42,10 @@ from frontdesk.validation import check_text
 
 # Where site notes wait for a conversation (conversations/site_notes.py); hidden from the API.
 SITE_NOTES_KEY = "_site_notes"
+# A site note is what the visitor's browser says (Olark's sendNotificationToOperator): the
+# console shows it as that, not as the site's own word.
+SITE_NOTE_AUTHOR = Author(type=AuthorType.SYSTEM.value, id=None, name="Visitor's browser")
+SITE_NOTE: dict[str, Any] = {"action": "site_note", "origin": VISITOR_BROWSER}
 
 _CLIENT_REF = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
@@ -99,7 +105,7 @@ async def send_fully(ctx: Context, actor: Actor, new: NewMessage, body: str) -> 
         async with ctx.db.transaction() as session:
             if new.client_ref and (earlier := await _sent_before(session, actor, new.client_ref)):
                 return SendResult(earlier, duplicate=True)
-            message, routed = await _store(session, actor, new, body)
+            message, routed = await _store(session, actor, new, body, ctx.rate_limits)
     except IntegrityError:
         # Two retries of one send raced (PostgreSQL): the other one stored it.
         if new.client_ref:
@@ -129,8 +135,10 @@ async def _sent_before(session: AsyncSession, actor: Actor, client_ref: str) -> 
     return earlier
 
 
-async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str) -> tuple[Message, Routed]:
-    conversation, created = await _target(session, actor, new.conversation_id)
+async def _store(
+    session: AsyncSession, actor: Actor, new: NewMessage, body: str, limits: RateLimiter
+) -> tuple[Message, Routed]:
+    conversation, created = await _target(session, actor, new.conversation_id, limits)
     changed = []
     routed = Routed()
     if isinstance(actor, AgentActor) and not new.private and conversation.assignee_id is None:
@@ -152,7 +160,10 @@ async def _store(session: AsyncSession, actor: Actor, new: NewMessage, body: str
     author = author_of(actor)
     if new.site_speaker and isinstance(actor, VisitorActor):
         author = Author(type=AuthorType.BOT.value, id=actor.contact_id, name=new.site_speaker)
-    message = append_message(session, conversation, author, body, private=new.private, client_ref=new.client_ref)
+    origin = {"origin": VISITOR_BROWSER} if new.site_speaker else None
+    message = append_message(
+        session, conversation, author, body, private=new.private, client_ref=new.client_ref, system=origin
+    )
     if new.attachment_ids:
         files = await claim_for_message(session, actor, list(new.attachment_ids))
         await session.flush()
@@ -196,22 +207,25 @@ async def _pending_site_notes(session: AsyncSession, conversation: Conversation)
     if not pending:
         return []
     contact.custom_attributes = {k: v for k, v in contact.custom_attributes.items() if k != SITE_NOTES_KEY}
-    author = Author(type=AuthorType.SYSTEM.value, id=None, name="Website")
     return [
-        append_message(session, conversation, author, str(text), private=True, system={"action": "site_note"})
+        append_message(session, conversation, SITE_NOTE_AUTHOR, str(text), private=True, system=SITE_NOTE)
         for text in pending
     ]
 
 
-async def _target(session: AsyncSession, actor: Actor, conversation_id: str | None) -> tuple[Conversation, bool]:
+async def _target(
+    session: AsyncSession, actor: Actor, conversation_id: str | None, limits: RateLimiter
+) -> tuple[Conversation, bool]:
     """The conversation to write to, locked; a visitor without one continues their open
-    conversation on this website or starts one."""
+    conversation on this website or starts one (within their rate limits: each new
+    conversation is routed and may take an agent's seat)."""
     if conversation_id:
         return await conversation_for(session, actor, conversation_id, lock=True), False
     assert isinstance(actor, VisitorActor)  # agents were required to name one
     ongoing_chat = await session.scalar(ongoing(actor))
     if ongoing_chat is not None:
         return ongoing_chat, False
+    await limits.hit_visitor(actor, CONVERSATIONS_VISITOR, CONVERSATIONS_IP)
     conversation = Conversation(
         workspace_id=actor.workspace_id, website_id=actor.website_id, contact_id=actor.contact_id
     )

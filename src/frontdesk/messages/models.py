@@ -17,6 +17,12 @@ from frontdesk.storage.base import Base, id_column
 BODY_MAX_CHARS = 10_000
 
 
+# ``Message.system["origin"]`` of what a visitor's browser posted through the Olark-style
+# page calls (a note to agents, a message under the website's name): the site's page
+# asked for it, but anyone can make their own browser ask, so it is never the company's.
+VISITOR_BROWSER = "visitor_browser"
+
+
 class AuthorType(enum.StrEnum):
     VISITOR = "visitor"
     AGENT = "agent"

@@ -15,6 +15,7 @@ from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
+from frontdesk.actors import VisitorActor
 from frontdesk.errors import DomainError
 from frontdesk.ratelimits.rules import DEFAULTS, Rule
 
@@ -43,6 +44,10 @@ class RateLimiter:
         for text in self._overrides.values():
             parse(text)  # fail at start on a limit string the library cannot read
 
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
     def item(self, rule: Rule) -> RateLimitItem:
         if rule not in self._items:
             self._items[rule] = parse(self._overrides.get(rule.name, rule.default))
@@ -60,6 +65,14 @@ class RateLimiter:
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         raise RateLimited(f"too many {rule.what}: at most {item}; try again in {retry_after} s", retry_after)
 
+    async def hit_visitor(self, actor: VisitorActor, *rules: Rule) -> None:
+        """Count one of each rule for this visitor: per visitor by their contact, per
+        address by the address they came from (none known: that rule is not counted)."""
+        for rule in rules:
+            key = actor.ip if rule.per == "ip" else actor.contact_id
+            if key is not None:
+                await self.hit(rule, key)
+
     async def test(self, rule: Rule, key: str) -> bool:
         """Whether one more hit would pass, without counting it."""
         return not self._enabled or await self._strategy.test(self.item(rule), rule.name, key)
@@ -72,7 +85,12 @@ def memory_limiter(overrides: Mapping[str, str] | None = None, enabled: bool = T
     return RateLimiter(MemoryStorage(), overrides, enabled)
 
 
-def redis_limiter(url: str, overrides: Mapping[str, str] | None = None, enabled: bool = True) -> RateLimiter:
+def redis_limiter(
+    url: str, overrides: Mapping[str, str] | None = None, enabled: bool = True, namespace: str = ""
+) -> RateLimiter:
+    """``namespace``: this installation's, so that two sharing one Redis do not count each
+    other's visitors from the same address."""
     # redis-py is already ours (the bus); the library's default Redis client is another one.
-    storage = RedisStorage(url.replace("redis://", "async+redis://", 1), implementation="redispy", key_prefix="fd:rl")
+    scheme, rest = url.split("://", 1)
+    storage = RedisStorage(f"async+{scheme}://{rest}", implementation="redispy", key_prefix=f"fd:rl:{namespace}")
     return RateLimiter(storage, overrides, enabled)

@@ -16,6 +16,11 @@ class Rule:
     default: str
     what: str  # "too many {what}" to the person refused
 
+    @property
+    def per(self) -> str:
+        """What one count is kept for: "visitor", "ip", "conversation", "account"."""
+        return self.name.rsplit(".", 1)[1]
+
 
 # Visitors: a person types a few messages a minute; the per-address limits are wider
 # because one office or mobile carrier puts many people behind one address.
@@ -29,6 +34,7 @@ OFFLINE_IP = Rule("offline.ip", "30/hour", "offline messages from one address")
 UPLOADS_VISITOR = Rule("uploads.visitor", "20/hour", "uploads from one visitor")
 UPLOADS_IP = Rule("uploads.ip", "100/hour", "uploads from one address")
 TYPING_VISITOR = Rule("typing.visitor", "120/minute", "typing signals from one visitor")
+READS_VISITOR = Rule("reads.visitor", "120/minute", "read receipts from one visitor")
 IDENTIFY_VISITOR = Rule("identify.visitor", "30/minute", "identify calls from one visitor")
 IDENTIFY_IP = Rule("identify.ip", "120/minute", "identify calls from one address")
 ACTIVITY_VISITOR = Rule("activity.visitor", "120/minute", "page views from one visitor")
@@ -55,6 +61,7 @@ DEFAULTS: tuple[Rule, ...] = (
     UPLOADS_VISITOR,
     UPLOADS_IP,
     TYPING_VISITOR,
+    READS_VISITOR,
     IDENTIFY_VISITOR,
     IDENTIFY_IP,
     ACTIVITY_VISITOR,

@@ -48,7 +48,7 @@ async def update_website(ctx: Context, actor: AgentActor, website_id: str, chang
         team_changed = wanted is not None and wanted != (website.default_team_id or "")
         if team_changed:
             website.default_team_id = await _team_id(session, actor, wanted)
-    data = WebsiteUpdated(website=website_data(website))
+    data = WebsiteUpdated(website=website_data(website, ctx.mail.configured))
     await ctx.publish(
         [Event(EventName.WEBSITE_UPDATED, data, (website_visitors(website.id), workspace_agents(website.workspace_id)))]
     )

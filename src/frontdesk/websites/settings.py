@@ -14,6 +14,10 @@ DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 DEFAULT_ATTACHMENT_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"]
 
 
+# What a refusal of a feature the website's settings turned off tells the caller.
+TURN_ON = "an admin can turn them on in the website's widget settings"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -61,6 +65,11 @@ class WidgetSettings(_Strict):
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
     rating_enabled: bool = True
     transcript_enabled: bool = True
+    # The Olark-style page calls a visitor's own browser makes (docs/widget-api.md): a note
+    # to agents, a message under the website's name. Agents see them marked as from the
+    # visitor's browser; an admin who does not use them turns them off.
+    site_notes_enabled: bool = True
+    site_messages_enabled: bool = True
 
 
 def effective(stored: dict[str, Any]) -> WidgetSettings:

@@ -20,10 +20,19 @@ MAX_CURSORS = 1000
 
 
 class FrameError(DomainError):
-    def __init__(self, code: str, message: str, *, field: str | None = None, ref: str | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        ref: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(message, field=field)
         self.code = code
         self.ref = ref
+        self.retry_after = retry_after  # seconds, when the frame was refused by a rate limit
 
 
 class _Frame(BaseModel):

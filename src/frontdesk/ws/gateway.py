@@ -21,6 +21,8 @@ from frontdesk.errors import DomainError, Forbidden, Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, bearer, same_origin, visitor_actor
 from frontdesk.messages.actions import NewMessage, SendResult, checked, quick_sent, send_fully, send_message
 from frontdesk.messages.quick_send import QuickSend, Stored
+from frontdesk.ratelimits.limiter import RateLimited
+from frontdesk.ratelimits.rules import MESSAGES_IP, MESSAGES_VISITOR, READS_VISITOR, TYPING_VISITOR, Rule
 from frontdesk.routing.availability import console_left, console_opened
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION, FrameError, Hello, Ping, Read, Resume, Send, TypingFrame, parse
@@ -44,7 +46,7 @@ async def visitor_socket(websocket: WebSocket) -> None:
     try:
         if claims is None:
             raise Unauthorized("the visitor token is missing or not valid; start a new widget session")
-        actor: Actor = await visitor_actor(ctx, claims)
+        actor: Actor = await visitor_actor(ctx, claims, websocket.client.host if websocket.client else None)
     except (Unauthorized, Forbidden) as exc:
         await _send(websocket, {"type": "error", "code": exc.code, "message": exc.message})
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
@@ -236,6 +238,9 @@ class FrameHandler:
         self._handling = False  # the read loop has a frame (or waits to handle one)
         self._taken = False  # a taken send is not answered yet
         self._taken_done: asyncio.Future[None] | None = None  # the read loop waits on it
+        # A visitor's sends are counted against their rate limits, which may wait on Redis:
+        # the read loop's, not the frame's callback. Agents' sends are not limited.
+        self._limited = isinstance(actor, VisitorActor) and ctx.rate_limits.enabled
 
     async def handle(self, raw: MutableMapping[str, Any]) -> None:
         self._handling = True  # before waiting: frames after this one come here too
@@ -248,7 +253,7 @@ class FrameHandler:
         except FrameError as exc:
             self.conn.frame(_error(exc))
         except DomainError as exc:
-            self.conn.frame(_error(FrameError(exc.code, exc.message, field=exc.field, ref=getattr(exc, "ref", None))))
+            self.conn.frame(_error(_frame_error(exc, getattr(exc, "ref", None))))
         except Exception:
             log.exception("frame failed")
             self._failed()
@@ -260,7 +265,7 @@ class FrameHandler:
         quick path may store and its write is queued. Anything else (another kind of
         frame, a wrong one, a send for the full path, a frame while another is handled)
         is declined, and the read loop handles it as any frame."""
-        if self._handling or self._taken:
+        if self._handling or self._taken or self._limited:
             return False
         try:
             frame = parse(data)
@@ -318,9 +323,11 @@ class FrameHandler:
         if isinstance(frame, Send):
             await self._send(frame)
         elif isinstance(frame, TypingFrame):
+            await self._count(TYPING_VISITOR)
             contact_id = await self._may_type(frame.conversation_id)
             await set_typing(self.ctx, self.actor, frame.conversation_id, contact_id, frame.state == "start")
         elif isinstance(frame, Read):
+            await self._count(READS_VISITOR)
             await mark_read(self.ctx, self.actor, frame.conversation_id, frame.seq)
         elif isinstance(frame, Resume):
             self.conn.replay(Replay(dict(frame.cursors), then_synced=False))
@@ -329,8 +336,13 @@ class FrameHandler:
         elif isinstance(frame, Hello):
             raise FrameError("invalid", "hello was already received on this socket", field="type", ref=frame.ref)
 
+    async def _count(self, *rules: Rule) -> None:
+        if isinstance(self.actor, VisitorActor):
+            await self.ctx.rate_limits.hit_visitor(self.actor, *rules)
+
     async def _send(self, frame: Send) -> None:
         try:
+            await self._count(MESSAGES_VISITOR, MESSAGES_IP)
             result = await send_message(self.ctx, self.actor, _new_message(frame))
         except DomainError as exc:
             self._refused(frame, exc)
@@ -338,7 +350,7 @@ class FrameHandler:
         self._ack(frame, result)
 
     def _refused(self, frame: Send, exc: DomainError) -> None:
-        error = _error(FrameError(exc.code, exc.message, field=exc.field, ref=frame.ref))
+        error = _error(_frame_error(exc, frame.ref))
         self.conn.frame({**error, "client_ref": frame.client_ref})
 
     def _ack(self, frame: Send, result: SendResult) -> None:
@@ -360,6 +372,11 @@ class FrameHandler:
         return self._contact_of[conversation_id]
 
 
+def _frame_error(exc: DomainError, ref: str | None) -> FrameError:
+    retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+    return FrameError(exc.code, exc.message, field=exc.field, ref=ref, retry_after=retry_after)
+
+
 def _new_message(frame: Send) -> NewMessage:
     return NewMessage(
         body=frame.body,
@@ -379,6 +396,8 @@ def _text_of(raw: MutableMapping[str, Any]) -> str:
 
 def _error(exc: FrameError) -> dict[str, Any]:
     frame: dict[str, Any] = {"type": "error", "code": exc.code, "message": exc.message}
+    if exc.retry_after is not None:
+        frame["retry_after"] = exc.retry_after
     if exc.field:
         frame["field"] = exc.field
     if exc.ref:

@@ -78,7 +78,10 @@ async def open_session(
 async def _visitor_state(ctx: Context, actor: VisitorActor) -> dict[str, Any]:
     async with ctx.db.reader() as session:
         website = await session.get_one(Website, actor.website_id)
-    return {"website": website_data(website).model_dump(), "agents_online": await website_available(ctx.db, website)}
+    return {
+        "website": website_data(website, ctx.mail.configured).model_dump(),
+        "agents_online": await website_available(ctx.db, website),
+    }
 
 
 def _session(actor: Actor) -> dict[str, str]:

@@ -54,6 +54,20 @@ export function BehaviourSection({ draft, change }: Props) {
         checked={draft.transcript_enabled}
         onChange={(v) => change("transcript_enabled", v)}
       />
+      <Toggle
+        field="settings.site_notes_enabled"
+        label="Take notes from the site's pages"
+        hint="Olark's sendNotificationToOperator: your page's script tells agents something. Any visitor's browser can send these, so they are marked as from the visitor's browser."
+        checked={draft.site_notes_enabled}
+        onChange={(v) => change("site_notes_enabled", v)}
+      />
+      <Toggle
+        field="settings.site_messages_enabled"
+        label="Take messages from the site's pages"
+        hint="Olark's sendMessageToVisitor: your page's script writes to the visitor under the website's name. Agents see them marked as from the visitor's browser."
+        checked={draft.site_messages_enabled}
+        onChange={(v) => change("site_messages_enabled", v)}
+      />
     </fieldset>
   );
 }

@@ -29,6 +29,7 @@ const FIELDS = [
   "name",
   ...["title", "greeting", "away_message", "primary_color", "theme", "logo_url", "position", "offset_x", "offset_y"],
   ...["locale", "show_agent_names", "show_agent_avatars", "rating_enabled", "transcript_enabled"],
+  ...["site_notes_enabled", "site_messages_enabled"],
   ...["prechat.enabled", "prechat.fields", "attachments.enabled", "attachments.max_bytes", "attachments.types"],
 ].map((f) => (f === "name" ? f : `settings.${f}`));
 

@@ -1,4 +1,4 @@
-"""visitor identity: verified external ids and revocable visitor tokens
+"""visitor identity: verified external ids, revocable visitor tokens, one transcript address
 
 Revision ID: 0009
 Revises: 0008
@@ -23,9 +23,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("external_id_verified", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column("token_version", sa.Integer(), nullable=False, server_default="0"))
         batch_op.create_index("ix_contacts_website_external_id", ["website_id", "external_id"], unique=False)
+    with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("transcript_email", sa.String(length=320), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.drop_column("transcript_email")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index("ix_contacts_website_external_id")
         batch_op.drop_column("token_version")
