@@ -244,6 +244,7 @@ class FrameHandler:
 
     async def handle(self, raw: MutableMapping[str, Any]) -> None:
         self._handling = True  # before waiting: frames after this one come here too
+        frame: Any = None
         try:
             if self._taken:
                 self._taken_done = asyncio.get_running_loop().create_future()
@@ -252,8 +253,8 @@ class FrameHandler:
             await self._dispatch(frame)
         except FrameError as exc:
             self.conn.frame(_error(exc))
-        except DomainError as exc:
-            self.conn.frame(_error(_frame_error(exc, getattr(exc, "ref", None))))
+        except DomainError as exc:  # the answer names the frame it refuses
+            self.conn.frame(_error(_frame_error(exc, getattr(frame, "ref", None))))
         except Exception:
             log.exception("frame failed")
             self._failed()
