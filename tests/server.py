@@ -60,11 +60,15 @@ class Server:
         database_url: str | None = None,
         redis_url: str = "",
         extra_env: dict[str, str] | None = None,
+        rate_limits: bool = True,
     ) -> None:
+        """``rate_limits=False`` for a test that plays a crowd from one address (every
+        test's visitors come from 127.0.0.1), never for one about what a visitor may do."""
         self.var_dir = var_dir
         self.database_url = database_url or f"sqlite+aiosqlite:///{var_dir / 'frontdesk.db'}"
         self.redis_url = redis_url
         self.extra_env = extra_env or {}
+        self.rate_limits = rate_limits
         # One secret per database: nodes of one installation share it; other test servers
         # (and their counts in a shared Redis) are strangers.
         self.secret = f"{SECRET}:{hashlib.sha256(self.database_url.encode()).hexdigest()[:12]}"
@@ -93,6 +97,7 @@ class Server:
             FRONTDESK_LOG_LEVEL="warning",
             # A closed console sets its agent offline quickly, so tests need not wait 30 s.
             FRONTDESK_OFFLINE_GRACE_SECONDS="0.3",
+            FRONTDESK_RATE_LIMITS_ENABLED="true" if self.rate_limits else "false",
         )
         env.update(self.extra_env)
         return env

@@ -155,6 +155,9 @@ def test_limits_per_address_hold_for_every_visitor_from_it(tmp_path_factory: pyt
             f"{srv.url}/api/v1/widget/session", json={"website_key": srv.widget_key(), "token": one.token}
         )
         assert returning.status_code == 200  # a returning visitor is not a new one
+        # Nor can one mint contacts by switching external ids: a new person is a new visitor.
+        assert one.http.post("/api/v1/widget/identify", json={"external_id": "id-1"}).status_code == 200
+        refused(one.http.post("/api/v1/widget/identify", json={"external_id": "id-2"}), "new visitors")
     finally:
         srv.stop()
 

@@ -25,7 +25,10 @@ pytestmark = pytest.mark.xdist_group("server")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("protocol")).start()
+    # Bursts of sends from one visitor, faster than a person types: the rate limits would
+    # refuse them, and visitors' sends take the path under test only with limits off
+    # (ws/gateway.py: a limit may wait on Redis, which a frame's callback cannot).
+    srv = Server(tmp_path_factory.mktemp("protocol"), rate_limits=False).start()
     yield srv
     srv.stop()
 
@@ -38,7 +41,7 @@ def either_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         yield request.getfixturevalue("server")
         return
     database = services.create_pg_database()
-    srv = Server(tmp_path_factory.mktemp("protocol-pg"), database).start()
+    srv = Server(tmp_path_factory.mktemp("protocol-pg"), database, rate_limits=False).start()
     yield srv
     srv.stop()
     services.drop_pg_database(database)

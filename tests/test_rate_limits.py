@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
-from frontdesk.ratelimits.limiter import RateLimited, RateLimiter, memory_limiter, redis_limiter
+from frontdesk.ratelimits.limiter import RateLimited, RateLimiter, address_key, memory_limiter, redis_limiter
 from frontdesk.ratelimits.rules import DEFAULTS, MESSAGES_VISITOR
 from tests import services
 
@@ -49,3 +50,16 @@ async def test_limits_can_be_turned_off_and_unknown_names_are_refused_at_start()
     with pytest.raises(ValueError, match="unknown rate limit"):
         memory_limiter({"messages.vistor": "1/minute"})
     assert len({rule.name for rule in DEFAULTS}) == len(DEFAULTS)
+
+
+def test_every_limit_is_documented_with_its_default() -> None:
+    table = (Path(__file__).parent.parent / "docs" / "security.md").read_text()
+    for rule in DEFAULTS:
+        assert f"| `{rule.name}` | {rule.default} |" in table, f"docs/security.md lacks {rule.name} = {rule.default}"
+
+
+def test_an_ipv6_subscriber_is_one_address_by_its_64() -> None:
+    assert address_key("2001:db8:1:2:aaaa::1") == address_key("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64"
+    assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
+    assert address_key("::ffff:192.0.2.7") == address_key("192.0.2.7") == "192.0.2.7"
+    assert address_key(None) is None

@@ -433,7 +433,8 @@ export class Widget {
 
   /**
    * 4401: the token expired or was revoked. A new session gives a new token; the same
-   * client reconnects with it, keeping its cursors and its unacknowledged messages.
+   * client reconnects with it, keeping its cursors and its unacknowledged messages, unless
+   * the session is another visitor's now (a reset elsewhere): then this tab starts afresh.
    */
   private async renew(): Promise<void> {
     const unavailable = this.state.strings.unavailable;
@@ -442,7 +443,11 @@ export class Widget {
       return;
     }
     try {
+      const before = this.session?.contact.id;
       this.session = await this.api.startSession(this.state.locale);
+      // Another tab's reset() (a logout) ended the session: this tab is a new visitor too,
+      // and must not keep showing the previous person's chat.
+      if (before !== undefined && before !== this.session.contact.id) return await this.restart();
       this.client.start();
     } catch {
       this.store.update((s) => ({ ...s, notice: unavailable }));

@@ -40,7 +40,7 @@ window.Notification = class {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("inbox")).start()
+    srv = Server(tmp_path_factory.mktemp("inbox"), rate_limits=False).start()  # 120 chats seeded from one address
     pat = ["--email", PAT_EMAIL, "--name", "Pat Agent", "--role", "agent", "--password", PAT_PASSWORD]
     subprocess.run(
         [str(BIN), "create-agent", *pat],

@@ -31,10 +31,15 @@ def test_reset_logs_the_visitor_out_and_the_next_person_sees_nothing(
     expect(messages(tab, "Hana's private question")).to_have_attribute("data-state", "sent")
     agent.message_from_visitor("Hana's private question")
     hana_token = tab.evaluate(TOKEN)
+    other_tab = context.new_page()
+    other_tab.goto(site.url + "/account")
+    expect(messages(other_tab, "Hana's private question")).to_have_count(1)
 
     # The site's logout button.
     tab.evaluate("Frontdesk.reset()")
     expect(messages(tab, "Hana's private question")).to_have_count(0)
+    # Her other tab is logged out with her: its socket is closed and it starts afresh.
+    expect(messages(other_tab, "Hana's private question")).to_have_count(0, timeout=15_000)
     tab.wait_for_function(f"{TOKEN} !== null && {TOKEN} !== {hana_token!r}")
     refused = httpx.get(
         f"{site.server.url}/api/v1/widget/conversations", headers={"Authorization": f"Bearer {hana_token}"}

@@ -19,6 +19,7 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from tests.server import Server, free_port
+from tests.smtp import smtp_server
 
 
 class Site:
@@ -154,9 +155,11 @@ class Agent:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("widget")).start()
-    yield srv
-    srv.stop()
+    # With mail, as a site that offers transcripts and email replies has it (tests/smtp.py).
+    with smtp_server() as (smtp_url, _inbox):
+        srv = Server(tmp_path_factory.mktemp("widget"), extra_env={"FRONTDESK_SMTP_URL": smtp_url}).start()
+        yield srv
+        srv.stop()
 
 
 @pytest.fixture(scope="module")

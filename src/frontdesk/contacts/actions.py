@@ -16,6 +16,7 @@ from frontdesk.contacts.views import contact_summary
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Invalid, NotFound
 from frontdesk.events import ContactUpdated, Event, EventName
+from frontdesk.ratelimits.limiter import address_key
 from frontdesk.ratelimits.rules import CONTACTS_IP
 from frontdesk.topics import workspace_agents
 from frontdesk.validation import check_email, check_text
@@ -53,8 +54,8 @@ async def start_visitor_session(
             raise Forbidden("this visitor is blocked")
     resumed = contact is not None
     if contact is None:
-        if ip is not None:  # a flood of new visitors from one address fills the contacts list
-            await ctx.rate_limits.hit(CONTACTS_IP, ip)
+        if (address := address_key(ip)) is not None:  # a flood of new visitors fills the contacts list
+            await ctx.rate_limits.hit(CONTACTS_IP, address)
         contact = await ctx.quick.run(new_contact(website.workspace_id, website.id, ip))
         if contact is None:  # refused: a blocked address, or the website has just gone
             if await is_blocked(ctx.db, website.workspace_id, None, ip):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from frontdesk.conversations.models import Conversation
 from frontdesk.errors import Forbidden
 from frontdesk.events import ContactUpdated, Event, EventName
 from frontdesk.ids import new_id
+from frontdesk.ratelimits.rules import CONTACTS_IP
 from frontdesk.topics import workspace_agents
 from frontdesk.validation import check_text
 from frontdesk.websites.models import Website
@@ -59,13 +61,14 @@ async def identify_visitor(ctx: Context, actor: VisitorActor, identity: Identity
       merged: the new person gets a contact of their own, and the widget, seeing another
       contact in the answer, drops the previous person's chats.
     """
+    limits = ctx.rate_limits.hit_visitor
     async with ctx.db.transaction() as session:
         contact = await session.get_one(Contact, actor.contact_id)
         website = await session.get_one(Website, actor.website_id)
         if identity.external_id is not None:
             external_id = check_text("external_id", identity.external_id, max_chars=200)
             verified = _verify(website, external_id, identity.signature)
-            contact = await _become(session, contact, external_id, verified)
+            contact = await _become(session, contact, external_id, verified, lambda: limits(actor, CONTACTS_IP))
         apply_changes(
             contact,
             ContactChanges(
@@ -101,7 +104,13 @@ def _verify(website: Website, external_id: str, signature: str | None) -> bool:
     return True
 
 
-async def _become(session: AsyncSession, contact: Contact, external_id: str, verified: bool) -> Contact:
+async def _become(
+    session: AsyncSession,
+    contact: Contact,
+    external_id: str,
+    verified: bool,
+    count_new_contact: Callable[[], Awaitable[None]],
+) -> Contact:
     """The contact this browser speaks for once it says it is ``external_id``."""
     known = await _verified_contact(session, contact.website_id, external_id) if verified else None
     if known is not None and known.id != contact.id:
@@ -113,6 +122,7 @@ async def _become(session: AsyncSession, contact: Contact, external_id: str, ver
             await session.delete(contact)
         return known
     if contact.external_id is not None and contact.external_id != external_id:
+        await count_new_contact()  # as a new visitor is: switching ids must not mint contacts
         contact = _another_person(contact)  # never the previous person's chats
         session.add(contact)
     contact.external_id = external_id

@@ -7,6 +7,7 @@ Redis backend when ``FRONTDESK_REDIS_URL`` is set, so every node counts the same
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from collections.abc import Mapping
@@ -69,7 +70,7 @@ class RateLimiter:
         """Count one of each rule for this visitor: per visitor by their contact, per
         address by the address they came from (none known: that rule is not counted)."""
         for rule in rules:
-            key = actor.ip if rule.per == "ip" else actor.contact_id
+            key = address_key(actor.ip) if rule.per == "ip" else actor.contact_id
             if key is not None:
                 await self.hit(rule, key)
 
@@ -79,6 +80,20 @@ class RateLimiter:
 
     async def clear(self, rule: Rule, key: str) -> None:
         await self._strategy.clear(self.item(rule), rule.name, key)
+
+
+def address_key(ip: str | None) -> str | None:
+    """What a per-address limit counts by: the IPv4 address, or an IPv6 address's /64
+    (one subscriber gets a whole /64, and could otherwise take a fresh count per address)."""
+    if ip is None:
+        return None
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip  # not an address (a test client's name): counted as it is
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(address.ipv4_mapped or address) if address.version == 6 else str(address)
 
 
 def memory_limiter(overrides: Mapping[str, str] | None = None, enabled: bool = True) -> RateLimiter:
