@@ -15,6 +15,7 @@ from frontdesk.context import Context
 from frontdesk.conversations.emails import HANDLERS as JOB_HANDLERS
 from frontdesk.http import (
     agents,
+    api_docs,
     attachments,
     auth,
     contacts,
@@ -31,6 +32,7 @@ from frontdesk.http import (
     widget_extras,
 )
 from frontdesk.http.cors import WidgetCORS
+from frontdesk.http.headers import SecurityHeaders
 from frontdesk.http.limits import BodyLimit
 from frontdesk.http.timing import ServerTiming
 from frontdesk.jobs.worker import Worker
@@ -107,7 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Frontdesk API",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from this server, not a CDN (http/api_docs.py)
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -133,8 +135,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC, check_dir=False), name="static")
     app.add_middleware(BodyLimit)
     app.add_middleware(WidgetCORS)
     app.add_middleware(ServerTiming)  # times everything the app does for HTTP
+    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)  # on every response, errors too
     return app

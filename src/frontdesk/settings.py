@@ -44,6 +44,30 @@ class Settings(BaseSettings):
         default=True, description="Turn every rate limit off (load tests from one address); never on a public site."
     )
     log_level: str = "info"
+    # Hardening (docs/security-hardening.md): trusted proxies, headers, slow clients, socket caps.
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or CIDRs, * for any).",
+    )
+    hsts_seconds: int = Field(
+        default=31_536_000, ge=0, description="Strict-Transport-Security max-age on https responses; 0: none."
+    )
+    header_timeout_seconds: float = Field(
+        default=10, gt=0, description="A request's line and headers must arrive within this (slowloris)."
+    )
+    max_header_bytes: int = Field(
+        default=16_384, ge=1024, description="A request's line and headers together; over it: 431 and closed."
+    )
+    keepalive_seconds: int = Field(default=5, gt=0, description="An idle keep-alive connection is closed after this.")
+    max_connections: int = Field(
+        default=0, ge=0, description="Open connections (HTTP and sockets) per process; over it HTTP gets 503. 0: none."
+    )
+    sockets_per_ip: int = Field(
+        default=256, ge=0, description="Open sockets and event streams from one IP address; 0: no cap."
+    )
+    sockets_per_visitor: int = Field(
+        default=8, ge=0, description="Open sockets and event streams of one visitor token; 0: no cap."
+    )
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -100,7 +100,7 @@ async def _agent_from_handshake(websocket: WebSocket, ctx: Context) -> AgentActo
     token = bearer(websocket.headers)
     if token is not None:
         agent = await agent_for_api_token(ctx.db, token)
-    elif (cookie := websocket.cookies.get(SESSION_COOKIE)) and same_origin(websocket.headers):
+    elif (cookie := websocket.cookies.get(SESSION_COOKIE)) and same_origin(websocket, ctx):
         # Browsers send cookies with cross-site socket handshakes too: only our own
         # pages may use the session cookie (cross-site WebSocket hijacking).
         agent = await agent_for_session(ctx.db, cookie)
