@@ -118,6 +118,8 @@ def frontdesk_node(var_dir: Path, database_url: str, redis_url: str = "") -> Ser
         "FRONTDESK_REDIS_URL": redis_url,
         "FRONTDESK_SECRET_KEY": "bench-secret-key",  # the same on every node of a cluster
         "FRONTDESK_LOG_LEVEL": "warning",
+        # Every simulated visitor connects from 127.0.0.1: no cap on sockets per address.
+        "FRONTDESK_SOCKETS_PER_IP": "0",
     }
     return ServerProcess([str(VENV_BIN / "frontdesk"), "serve"], env).start("/healthz")
 

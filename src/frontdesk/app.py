@@ -42,6 +42,7 @@ from frontdesk.realtime.bus import Bus
 from frontdesk.realtime.memory import MemoryBus
 from frontdesk.realtime.presence import Presence, RedisPresence
 from frontdesk.realtime.redis import RedisBus
+from frontdesk.realtime.socket_caps import RedisSocketCaps, SocketCaps
 from frontdesk.routing import watchdog
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
@@ -72,6 +73,7 @@ def make_context(settings: Settings) -> Context:
         mail=make_mail(settings),
         presence=RedisPresence(settings.redis_url) if settings.redis_url else Presence(),
         rate_limits=make_rate_limiter(settings),
+        socket_caps=RedisSocketCaps(settings.redis_url) if settings.redis_url else SocketCaps(),
     )
 
 
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await ctx.bus.start()
         await ctx.presence.start()
+        await ctx.socket_caps.start()
         loops = background_loops(ctx) if settings.run_worker else []
         if ctx.db.is_sqlite:  # each node indexes what it stored (search/index.py)
             loops.append(asyncio.create_task(ctx.search_index.run_forever(), name="search-indexer"))
@@ -101,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for loop in loops:
                 loop.cancel()
             await asyncio.gather(*loops, return_exceptions=True)
+            await ctx.socket_caps.close()
             await ctx.presence.close()
             await ctx.bus.close()
             await ctx.db.dispose()
