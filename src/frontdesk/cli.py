@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from frontdesk import __version__
-from frontdesk.settings import Settings
+from frontdesk.settings import Settings, make_private_dir
 
 # One socket frame carries at most one 10,000-character message plus its envelope;
 # 64 KiB leaves room for that in any script (4 bytes a character) and stops a client
@@ -97,10 +97,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from frontdesk.app import create_app, make_context
     from frontdesk.bootstrap import ensure_first_workspace
+    from frontdesk.http import access_log
     from frontdesk.http.protocol import guarded_protocol
     from frontdesk.storage.migrate import upgrade
     from frontdesk.ws.protocol import WebSocketProtocol
 
+    make_private_dir(settings.var_dir)  # uploads land here too, whatever the database
     if not args.no_migrate:
         upgrade(settings.resolved_database_url)
 
@@ -144,6 +146,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=5,
     )
+    access_log.install()  # after uvicorn.Config has configured logging
     _tune_runtime()
     uvicorn.Server(config).run()
     return 0

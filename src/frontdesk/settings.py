@@ -6,6 +6,7 @@ under ``./var/`` unless the environment says otherwise.
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -72,9 +73,13 @@ class Settings(BaseSettings):
     @cached_property
     def resolved_database_url(self) -> str:
         if self.database_url:
-            return normalize_database_url(self.database_url)
-        self.var_dir.mkdir(parents=True, exist_ok=True)
-        return f"sqlite+aiosqlite:///{(self.var_dir / 'frontdesk.db').resolve()}"
+            url = normalize_database_url(self.database_url)
+        else:
+            make_private_dir(self.var_dir)
+            url = f"sqlite+aiosqlite:///{(self.var_dir / 'frontdesk.db').resolve()}"
+        if (path := sqlite_path(url)) is not None:
+            make_private_file(path)
+        return url
 
     @cached_property
     def resolved_secret_key(self) -> str:
@@ -83,7 +88,7 @@ class Settings(BaseSettings):
         path = self.var_dir / "secret_key"
         if path.exists():
             return path.read_text().strip()
-        self.var_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.var_dir)
         key = secrets.token_urlsafe(48)
         path.write_text(key)
         path.chmod(0o600)
@@ -97,3 +102,35 @@ def normalize_database_url(url: str) -> str:
     if url.startswith("sqlite://"):
         return "sqlite+aiosqlite://" + url.split("://", 1)[1]
     return url
+
+
+# Owner-only: the database holds every chat, email address and password hash, and the
+# directory the secret key and uploads. No other account on the machine reads them.
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` owner-only. One that exists is left as its admin set it."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=PRIVATE_DIR)
+        path.chmod(PRIVATE_DIR)  # mkdir's mode passes through the umask
+
+
+def make_private_file(path: Path) -> None:
+    """The SQLite database owner-only, created so before SQLite opens it: SQLite gives its
+    ``-wal`` and ``-shm`` files the database's mode. An existing one (and those) is
+    narrowed to owner-only too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o777 != PRIVATE_FILE:
+            file.chmod(PRIVATE_FILE)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL and in-memory databases."""
+    prefix = "sqlite+aiosqlite:///"
+    if not url.startswith(prefix) or url[len(prefix) :] in ("", ":memory:"):
+        return None
+    return Path(url[len(prefix) :].split("?", 1)[0])
