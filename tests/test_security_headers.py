@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from frontdesk.app import create_app
+from frontdesk.settings import Settings
 from tests.server import Server
 from tests.wsclient import Client
 
@@ -153,3 +156,20 @@ async def test_with_a_public_url_only_its_origin_may_open_an_agent_socket(public
 
     assert await handshake("http://chat.example.com") == 4401
     assert await handshake("https://chat.example.com") is None
+
+
+async def test_an_unexpected_errors_500_carries_the_headers_too(tmp_path: Path) -> None:
+    """Starlette answers an unhandled error outside every middleware added to the app;
+    the headers are outside that too. In process: no route of the real server fails on
+    purpose."""
+    app = create_app(Settings(var_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}"))
+
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/api/v1/boom", boom)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        response = await http.get("/api/v1/boom")
+    assert response.status_code == 500
+    assert_hardened(response)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from frontdesk import __version__
 from frontdesk.contacts.tokens import VisitorTokens
@@ -86,6 +87,16 @@ def background_loops(ctx: Context) -> list[asyncio.Task[None]]:
     ]
 
 
+class FrontdeskApp(SocketsFirst):
+    """Security headers (http/headers.py) outside everything, Starlette's own error
+    middleware too: an unexpected error's 500 carries them like any response."""
+
+    hsts_seconds = 0
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), hsts_seconds=self.hsts_seconds)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     ctx = make_context(settings)
@@ -109,7 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await ctx.bus.close()
             await ctx.db.dispose()
 
-    app = SocketsFirst(  # /ws/* goes straight to its handler (ws/routes.py)
+    app = FrontdeskApp(  # /ws/* goes straight to its handler (ws/routes.py)
         title="Frontdesk API",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
@@ -118,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    app.hsts_seconds = settings.hsts_seconds
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     modules = (
@@ -144,5 +156,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit)
     app.add_middleware(WidgetCORS)
     app.add_middleware(ServerTiming)  # times everything the app does for HTTP
-    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)  # on every response, errors too
     return app
