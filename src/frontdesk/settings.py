@@ -53,9 +53,13 @@ class Settings(BaseSettings):
     hsts_seconds: int = Field(
         default=31_536_000, ge=0, description="Strict-Transport-Security max-age on https responses; 0: none."
     )
+    # 10 s: a phone on a poor network sends its headers in well under a second; a
+    # slowloris client holds a connection for no longer than this (http/protocol.py).
     header_timeout_seconds: float = Field(
         default=10, gt=0, description="A request's line and headers must arrive within this (slowloris)."
     )
+    # Browsers send a few KiB; 16 KiB leaves room for long cookies (nginx's default 8 KiB
+    # buffers already refuse less).
     max_header_bytes: int = Field(
         default=16_384, ge=1024, description="A request's line and headers together; over it: 431 and closed."
     )
@@ -63,11 +67,15 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         default=0, ge=0, description="Open connections (HTTP and sockets) per process; over it HTTP gets 503. 0: none."
     )
+    # Offices and mobile carriers put many people behind one address; 256 sockets (about
+    # 7 MB, docs/benchmarks.md) still stop one machine from holding thousands.
     sockets_per_ip: int = Field(
         default=256, ge=0, description="Open sockets and event streams from one IP address; 0: no cap."
     )
+    # A few tabs, and room for reconnects from a phone that changed networks: its old
+    # socket stays counted until the protocol pings find it dead (40 s, cli.py).
     sockets_per_visitor: int = Field(
-        default=8, ge=0, description="Open sockets and event streams of one visitor token; 0: no cap."
+        default=16, ge=0, description="Open sockets and event streams of one visitor; 0: no cap."
     )
 
     @cached_property
