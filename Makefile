@@ -46,4 +46,4 @@ bench: build  ## benchmarks vs a raw relay (QUICK=1: tiny sizes); figures into d
 	BENCH_QUICK=$(QUICK) $(BIN)/python -m benchmarks
 
 clean:  ## remove build output and installed environments
-	rm -rf $(VENV) frontend/node_modules $(STATIC)/widget $(STATIC)/console
+	rm -rf $(VENV) frontend/node_modules $(STATIC)/widget $(STATIC)/console $(STATIC)/api-docs

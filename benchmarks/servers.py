@@ -121,6 +121,8 @@ def frontdesk_node(var_dir: Path, database_url: str, redis_url: str = "") -> Ser
         # The load comes from one address, thousands of messages a second from 100
         # visitors: exactly what the per-visitor and per-address limits refuse on a site.
         "FRONTDESK_RATE_LIMITS_ENABLED": "false",
+        # Every simulated visitor connects from 127.0.0.1: no cap on sockets per address.
+        "FRONTDESK_SOCKETS_PER_IP": "0",
     }
     return ServerProcess([str(VENV_BIN / "frontdesk"), "serve"], env).start("/healthz")
 

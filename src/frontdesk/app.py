@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from frontdesk import __version__
 from frontdesk.attachments import cleanup as attachment_cleanup
@@ -17,6 +18,7 @@ from frontdesk.context import Context
 from frontdesk.conversations.emails import HANDLERS as JOB_HANDLERS
 from frontdesk.http import (
     agents,
+    api_docs,
     attachments,
     auth,
     contacts,
@@ -33,6 +35,7 @@ from frontdesk.http import (
     widget_extras,
 )
 from frontdesk.http.cors import WidgetCORS
+from frontdesk.http.headers import SecurityHeaders
 from frontdesk.http.limits import BodyLimit
 from frontdesk.http.timing import ServerTiming
 from frontdesk.jobs.worker import Worker
@@ -42,6 +45,7 @@ from frontdesk.realtime.bus import Bus
 from frontdesk.realtime.memory import MemoryBus
 from frontdesk.realtime.presence import Presence, RedisPresence
 from frontdesk.realtime.redis import RedisBus
+from frontdesk.realtime.socket_caps import RedisSocketCaps, SocketCaps
 from frontdesk.routing import watchdog
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
@@ -73,6 +77,7 @@ def make_context(settings: Settings) -> Context:
         mail=make_mail(settings),
         presence=RedisPresence(settings.redis_url) if settings.redis_url else Presence(),
         rate_limits=make_rate_limiter(settings),
+        socket_caps=RedisSocketCaps(settings.redis_url) if settings.redis_url else SocketCaps(),
     )
 
 
@@ -86,6 +91,16 @@ def background_loops(ctx: Context) -> list[asyncio.Task[None]]:
     ]
 
 
+class FrontdeskApp(SocketsFirst):
+    """Security headers (http/headers.py) outside everything, Starlette's own error
+    middleware too: an unexpected error's 500 carries them like any response."""
+
+    hsts_seconds = 0
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), hsts_seconds=self.hsts_seconds)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     ctx = make_context(settings)
@@ -94,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await ctx.bus.start()
         await ctx.presence.start()
+        await ctx.socket_caps.start()
         loops = background_loops(ctx) if settings.run_worker else []
         if ctx.db.is_sqlite:  # each node indexes what it stored (search/index.py)
             loops.append(asyncio.create_task(ctx.search_index.run_forever(), name="search-indexer"))
@@ -103,19 +119,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for loop in loops:
                 loop.cancel()
             await asyncio.gather(*loops, return_exceptions=True)
+            await ctx.socket_caps.close()
             await ctx.presence.close()
             await ctx.bus.close()
             await ctx.db.dispose()
 
-    app = SocketsFirst(  # /ws/* goes straight to its handler (ws/routes.py)
+    app = FrontdeskApp(  # /ws/* goes straight to its handler (ws/routes.py)
         title="Frontdesk API",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from this server, not a CDN (http/api_docs.py)
         redoc_url=None,
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    app.hsts_seconds = settings.hsts_seconds
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     modules = (
@@ -137,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC, check_dir=False), name="static")
     app.add_middleware(BodyLimit)
     app.add_middleware(WidgetCORS)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from frontdesk import __version__
-from frontdesk.settings import Settings
+from frontdesk.settings import Settings, make_private_dir
 
 # One socket frame carries at most one 10,000-character message plus its envelope;
 # 64 KiB leaves room for that in any script (4 bytes a character) and stops a client
@@ -97,9 +97,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from frontdesk.app import create_app, make_context
     from frontdesk.bootstrap import ensure_first_workspace
+    from frontdesk.http import access_log
+    from frontdesk.http.protocol import guarded_protocol
     from frontdesk.storage.migrate import upgrade
     from frontdesk.ws.protocol import WebSocketProtocol
 
+    make_private_dir(settings.var_dir)  # uploads land here too, whatever the database
     if not args.no_migrate:
         upgrade(settings.resolved_database_url)
 
@@ -123,7 +126,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         loop="uvloop",
-        http="httptools",
+        # httptools, with a header timeout and a header size cap (http/protocol.py).
+        http=guarded_protocol(settings.header_timeout_seconds, settings.max_header_bytes),
+        h11_max_incomplete_event_size=settings.max_header_bytes,  # the same cap, were h11 chosen
+        timeout_keep_alive=settings.keepalive_seconds,
+        limit_concurrency=settings.max_connections or None,
         interface="asgi3",  # the app's __call__ is a plain function returning a coroutine (ws/routes.py)
         ws=WebSocketProtocol,  # uvicorn's websockets-sansio, writing many frames at once
         ws_max_size=WS_MAX_FRAME_BYTES,
@@ -132,9 +139,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         # Protocol pings find dead peers (a phone that lost its network) within 40 s.
         ws_ping_interval=20,
         ws_ping_timeout=20,
+        # X-Forwarded-For/-Proto are believed from these proxies only: the client's
+        # address (socket caps, rate limits) and https (HSTS, the Origin check) come
+        # from them.
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=5,
     )
+    access_log.install()  # after uvicorn.Config has configured logging
     _tune_runtime()
     uvicorn.Server(config).run()
     return 0

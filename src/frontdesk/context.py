@@ -12,6 +12,7 @@ from frontdesk.mail.sender import MailSender, MemorySender
 from frontdesk.ratelimits.limiter import RateLimiter, memory_limiter
 from frontdesk.realtime.bus import Bus, BusMessage
 from frontdesk.realtime.presence import Presence
+from frontdesk.realtime.socket_caps import SocketCaps
 from frontdesk.search.index import SearchIndexer
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
@@ -27,6 +28,8 @@ class Context:
     presence: Presence = field(default_factory=Presence)
     mail: MailSender = field(default_factory=MemorySender)
     rate_limits: RateLimiter = field(default_factory=memory_limiter)
+    # Open sockets and event streams per IP and per visitor (docs/protocol.md).
+    socket_caps: SocketCaps = field(default_factory=SocketCaps)
     # The hot path's writes: hand-written statements, group-committed on SQLite.
     quick: QuickWrites = field(init=False)
     # SQLite's search index, filled in bulk a moment after messages are stored.

@@ -6,6 +6,7 @@ under ``./var/`` unless the environment says otherwise.
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -64,13 +65,49 @@ class Settings(BaseSettings):
         default=True, description="Turn every rate limit off (load tests from one address); never on a public site."
     )
     log_level: str = "info"
+    # Hardening (docs/security-hardening.md): trusted proxies, headers, slow clients, socket caps.
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or CIDRs, * for any).",
+    )
+    hsts_seconds: int = Field(
+        default=31_536_000, ge=0, description="Strict-Transport-Security max-age on https responses; 0: none."
+    )
+    # 10 s: a phone on a poor network sends its headers in well under a second; a
+    # slowloris client holds a connection for no longer than this (http/protocol.py).
+    header_timeout_seconds: float = Field(
+        default=10, gt=0, description="A request's line and headers must arrive within this (slowloris)."
+    )
+    # Browsers send a few KiB; 16 KiB leaves room for long cookies (nginx's default 8 KiB
+    # buffers already refuse less).
+    max_header_bytes: int = Field(
+        default=16_384, ge=1024, description="A request's line and headers together; over it: 431 and closed."
+    )
+    keepalive_seconds: int = Field(default=5, gt=0, description="An idle keep-alive connection is closed after this.")
+    max_connections: int = Field(
+        default=0, ge=0, description="Open connections (HTTP and sockets) per process; over it HTTP gets 503. 0: none."
+    )
+    # Offices and mobile carriers put many people behind one address; 256 sockets (about
+    # 7 MB, docs/benchmarks.md) still stop one machine from holding thousands.
+    sockets_per_ip: int = Field(
+        default=256, ge=0, description="Open sockets and event streams from one IP address; 0: no cap."
+    )
+    # A few tabs, and room for reconnects from a phone that changed networks: its old
+    # socket stays counted until the protocol pings find it dead (40 s, cli.py).
+    sockets_per_visitor: int = Field(
+        default=16, ge=0, description="Open sockets and event streams of one visitor; 0: no cap."
+    )
 
     @cached_property
     def resolved_database_url(self) -> str:
         if self.database_url:
-            return normalize_database_url(self.database_url)
-        self.var_dir.mkdir(parents=True, exist_ok=True)
-        return f"sqlite+aiosqlite:///{(self.var_dir / 'frontdesk.db').resolve()}"
+            url = normalize_database_url(self.database_url)
+        else:
+            make_private_dir(self.var_dir)
+            url = f"sqlite+aiosqlite:///{(self.var_dir / 'frontdesk.db').resolve()}"
+        if (path := sqlite_path(url)) is not None:
+            make_private_file(path)
+        return url
 
     @cached_property
     def resolved_secret_key(self) -> str:
@@ -79,7 +116,7 @@ class Settings(BaseSettings):
         path = self.var_dir / "secret_key"
         if path.exists():
             return path.read_text().strip()
-        self.var_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.var_dir)
         key = secrets.token_urlsafe(48)
         path.write_text(key)
         path.chmod(0o600)
@@ -93,3 +130,35 @@ def normalize_database_url(url: str) -> str:
     if url.startswith("sqlite://"):
         return "sqlite+aiosqlite://" + url.split("://", 1)[1]
     return url
+
+
+# Owner-only: the database holds every chat, email address and password hash, and the
+# directory the secret key and uploads. No other account on the machine reads them.
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` owner-only. One that exists is left as its admin set it."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=PRIVATE_DIR)
+        path.chmod(PRIVATE_DIR)  # mkdir's mode passes through the umask
+
+
+def make_private_file(path: Path) -> None:
+    """The SQLite database owner-only, created so before SQLite opens it: SQLite gives its
+    ``-wal`` and ``-shm`` files the database's mode. An existing one (and those) is
+    narrowed to owner-only too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o777 != PRIVATE_FILE:
+            file.chmod(PRIVATE_FILE)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL and in-memory databases."""
+    prefix = "sqlite+aiosqlite:///"
+    if not url.startswith(prefix) or url[len(prefix) :] in ("", ":memory:"):
+        return None
+    return Path(url[len(prefix) :].split("?", 1)[0])

@@ -78,7 +78,12 @@ async def list_canned(db: Database, actor: AgentActor, q: str | None) -> list[Ca
     )
     if q:
         needle = q.strip().lstrip("/").lower()
-        query = query.where(or_(CannedResponse.shortcut.startswith(needle), CannedResponse.body.ilike(f"%{needle}%")))
+        query = query.where(
+            or_(  # "%" and "_" as typed, not LIKE's wildcards
+                CannedResponse.shortcut.startswith(needle, autoescape=True),
+                CannedResponse.body.icontains(needle, autoescape=True),
+            )
+        )
     async with db.reader() as session:
         rows = list(await session.scalars(query.order_by(CannedResponse.shortcut)))
     return rows

@@ -6,8 +6,8 @@ from pydantic import BaseModel
 from frontdesk.agents import actions
 from frontdesk.agents.queries import get_agent
 from frontdesk.context import Context
-from frontdesk.errors import Unauthorized
-from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, public_origin
+from frontdesk.errors import Forbidden, Unauthorized
+from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, public_origin, same_origin
 from frontdesk.http.schemas import AgentOut, Body, WebsiteOut
 from frontdesk.workspaces.queries import get_workspace, websites_of
 
@@ -51,6 +51,10 @@ def set_session_cookie(response: Response, ctx: Context, secret: str) -> None:
 
 @router.post("/auth/logout", status_code=204)
 async def logout(request: Request, response: Response, ctx: Ctx) -> None:
+    """Ends the session the cookie names. Only from our own pages, as every call the
+    cookie authenticates: another site must not sign an agent out."""
+    if not same_origin(request, ctx):
+        raise Forbidden("cross-origin request refused; log out from the console")
     if cookie := request.cookies.get(SESSION_COOKIE):
         await actions.log_out(ctx, cookie)
     response.delete_cookie(SESSION_COOKIE, path="/")

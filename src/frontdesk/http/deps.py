@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
 
 from frontdesk.actors import AgentActor, VisitorActor
 from frontdesk.agents.queries import actor_for, agent_for_api_token, agent_for_session
@@ -36,13 +37,39 @@ def bearer(headers: Headers) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def same_origin(headers: Headers) -> bool:
+DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+SOCKET_SCHEMES = {"ws": "http", "wss": "https"}
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` as a browser writes it in ``Origin``: lower case, no
+    default port, no path."""
+    parts = urlsplit(url.strip().lower())
+    scheme = SOCKET_SCHEMES.get(parts.scheme, parts.scheme)
+    default_port = DEFAULT_PORTS.get(scheme)
+    netloc = parts.netloc.removesuffix(default_port) if default_port else parts.netloc
+    return f"{scheme}://{netloc}"
+
+
+def own_origin(conn: HTTPConnection, ctx: Context) -> str:
+    """Our pages' origin. The public URL when set: behind a TLS proxy the request itself
+    may say http (a proxy that sends no X-Forwarded-Proto), and the public URL does not
+    lie. Else the scheme the request came with (a trusted proxy's X-Forwarded-Proto,
+    cli.py) and the Host it named."""
+    if ctx.settings.public_url:
+        return origin_of(ctx.settings.public_url)
+    return origin_of(f"{conn.url.scheme}://{conn.headers.get('host', '')}")
+
+
+def same_origin(conn: HTTPConnection, ctx: Context) -> bool:
     """A browser names the page that sent a request in ``Origin``; the session cookie is
-    honoured only from our own pages (no cross-site request forgery)."""
-    origin = headers.get("origin")
+    honoured only from our own pages (no cross-site request forgery). Scheme, host and
+    port must all match: a page served over plain http (which anyone on the network can
+    rewrite) is not our https site."""
+    origin = conn.headers.get("origin")
     if origin is None:
         return True  # not a browser's cross-origin request: browsers always send it then
-    return urlsplit(origin).netloc == headers.get("host")
+    return origin_of(origin) == own_origin(conn, ctx)
 
 
 async def current_agent(request: Request, ctx: Annotated[Context, Depends(get_context)]) -> AgentActor:
@@ -56,7 +83,7 @@ async def current_agent(request: Request, ctx: Annotated[Context, Depends(get_co
     agent = await agent_for_session(ctx.db, cookie) if cookie else None
     if agent is None:
         raise Unauthorized("log in first, or send an API token as 'Authorization: Bearer fd_...'")
-    if request.method not in SAFE_METHODS and not same_origin(request.headers):
+    if request.method not in SAFE_METHODS and not same_origin(request, ctx):
         raise Forbidden("cross-origin request refused; use an API token from other sites")
     return await actor_for(ctx.db, agent)
 

@@ -17,6 +17,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 
 # The console and demo page load only our own files; no inline script anywhere. Images may
 # also come over https: a website's logo and agents' avatars are URLs the admin chose.
+# Neither page may be framed (clickjacking); the widget is a script, never framed.
 CONSOLE_CSP = (
     "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: https:; "
     "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -25,7 +26,7 @@ CONSOLE_CSP = (
 router = APIRouter(include_in_schema=False)
 
 
-def _not_built(what: str) -> HTMLResponse:
+def not_built(what: str) -> HTMLResponse:
     body = f"<h1>The {what} is not built</h1><p>Run <code>make build</code> (or <code>make run</code>).</p>"
     return HTMLResponse(body, status_code=503)
 
@@ -37,7 +38,7 @@ async def demo_page(request: Request, ctx: Ctx) -> Response:
         return HTMLResponse("<h1>No website yet</h1><p>Run <code>frontdesk serve</code> once to set one up.</p>", 503)
     page = Template((TEMPLATES / "demo.html").read_text())
     body = page.substitute(widget_key=html.escape(website.widget_key, quote=True), site_name=html.escape(website.name))
-    return HTMLResponse(body, headers={"Content-Security-Policy": CONSOLE_CSP.replace("frame-ancestors 'none'; ", "")})
+    return HTMLResponse(body, headers={"Content-Security-Policy": CONSOLE_CSP})
 
 
 @router.get("/console")
@@ -45,7 +46,7 @@ async def demo_page(request: Request, ctx: Ctx) -> Response:
 async def console(path: str = "") -> Response:
     index = STATIC / "console" / "index.html"
     if not index.exists():
-        return _not_built("console")
+        return not_built("console")
     return HTMLResponse(
         index.read_text(), headers={"Content-Security-Policy": CONSOLE_CSP, "Cache-Control": "no-cache"}
     )

@@ -17,6 +17,7 @@ from frontdesk.attachments.actions import Upload, upload_attachment
 from frontdesk.attachments.views import attachment_data
 from frontdesk.contacts.activity import Visit, record_page_view
 from frontdesk.contacts.identify import Identity, identify_visitor
+from frontdesk.context import Context
 from frontdesk.conversations.actions import mark_read, set_typing
 from frontdesk.conversations.feedback import rate_conversation, request_transcript
 from frontdesk.conversations.offline import OfflineMessage, leave_offline_message
@@ -29,6 +30,7 @@ from frontdesk.http.schemas import Body
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.views import message_data
+from frontdesk.ratelimits.limiter import RateLimited
 from frontdesk.ratelimits.rules import (
     ACTIVITY_VISITOR,
     IDENTIFY_IP,
@@ -45,6 +47,7 @@ from frontdesk.ratelimits.rules import (
     UPLOADS_IP,
     UPLOADS_VISITOR,
 )
+from frontdesk.realtime.socket_caps import Cap, caps_for
 from frontdesk.websites.models import Website
 from frontdesk.websites.settings import TURN_ON, effective
 from frontdesk.ws.connection import QUEUE_FRAMES
@@ -232,7 +235,12 @@ def _cursors(raw: str) -> dict[str, int]:
 async def stream(
     request: Request, actor: CurrentVisitor, ctx: Ctx, cursors: Annotated[str, Query(max_length=100_000)] = "{}"
 ) -> StreamingResponse:
-    """The socket's frames as Server-Sent Events, for networks that block WebSockets."""
+    """The socket's frames as Server-Sent Events, for networks that block WebSockets.
+    Counted against the same caps as sockets (per IP address, per visitor): over one,
+    429 with Retry-After."""
+    caps = stream_caps(request, ctx, actor.contact_id)
+    if (refused := await ctx.socket_caps.acquire(caps)) is not None:
+        raise RateLimited(f"too many open streams and sockets (at most {refused.limit}); close one", RETRY_STREAM_S)
     frames: asyncio.Queue[str | None] = asyncio.Queue(QUEUE_FRAMES)
 
     async def send(texts: list[bytes]) -> None:
@@ -243,7 +251,11 @@ async def stream(
         with contextlib.suppress(asyncio.QueueFull):
             frames.put_nowait(None)
 
-    live = await open_session(ctx, actor, _cursors(cursors), send, close)
+    try:
+        live = await open_session(ctx, actor, _cursors(cursors), send, close)
+    except BaseException:
+        await ctx.socket_caps.release(caps)
+        raise
 
     async def body() -> AsyncIterator[str]:
         try:
@@ -258,6 +270,17 @@ async def stream(
                 yield f"data: {text}\n\n"
         finally:
             await live.end()
+            await ctx.socket_caps.release(caps)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
+
+
+# A refused stream's client retries after this; by then a tab may have closed.
+RETRY_STREAM_S = 10
+
+
+def stream_caps(request: Request, ctx: Context, contact_id: str) -> list[Cap]:
+    settings = ctx.settings
+    ip = request.client.host if request.client else None
+    return caps_for(ip, contact_id, per_ip=settings.sockets_per_ip, per_visitor=settings.sockets_per_visitor)

@@ -27,6 +27,10 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState
 if TYPE_CHECKING:
     from frontdesk.storage.quick import QuickWrites
 
+# Every engine is made with ``hide_parameters=True``: a failed statement's error (and so
+# its traceback in the log) names the statement, never the values bound to it (a
+# message's text, an email address, a session's hash).
+
 # A waiting writer gives up after this long. Long enough to ride out a burst (each write
 # transaction takes about a millisecond), short enough that a stuck request fails visibly.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -53,7 +57,9 @@ class Database:
             self.engine = _sqlite_engine(url, writer=True, echo=echo)
             self.read_engine = _sqlite_engine(url, writer=False, echo=echo)
         else:
-            self.engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.engine = create_async_engine(
+                url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+            )
             self.read_engine = self.engine
         # Quick writes' connections (storage/quick.py). On PostgreSQL a pool of their own,
         # without a ping at checkout: asyncpg's is three round trips (BEGIN, ";",
@@ -65,6 +71,7 @@ class Database:
             else create_async_engine(
                 url,
                 echo=echo,
+                hide_parameters=True,
                 pool_size=POSTGRES_QUICK_CONNECTIONS,
                 max_overflow=0,
                 connect_args={"server_settings": QUICK_PLANNER_SETTINGS},
@@ -130,7 +137,7 @@ def _sqlite_engine(url: str, *, writer: bool, echo: bool) -> AsyncEngine:
     # aiosqlite's thread, while checked out of the pool; tests and the pool's reset look
     # at it from the loop's thread. Never by two threads at once.
     connect_args = {"check_same_thread": False} if writer else {}
-    engine = create_async_engine(url, echo=echo, connect_args=connect_args, **pool)
+    engine = create_async_engine(url, echo=echo, connect_args=connect_args, hide_parameters=True, **pool)
     begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
 
     @event.listens_for(engine.sync_engine, "connect")

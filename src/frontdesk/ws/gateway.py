@@ -23,6 +23,7 @@ from frontdesk.messages.actions import NewMessage, SendResult, checked, quick_se
 from frontdesk.messages.quick_send import QuickSend, Stored
 from frontdesk.ratelimits.limiter import RateLimited
 from frontdesk.ratelimits.rules import MESSAGES_IP, MESSAGES_VISITOR, READS_VISITOR, TYPING_VISITOR, Rule
+from frontdesk.realtime.socket_caps import Cap, caps_for
 from frontdesk.routing.availability import console_left, console_opened
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION, FrameError, Hello, Ping, Read, Resume, Send, TypingFrame, parse
@@ -34,11 +35,24 @@ log = logging.getLogger(__name__)
 HELLO_TIMEOUT_S = 10  # a client that connects sends hello at once; 10 s covers a slow phone
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_BAD_VERSION = 4400
+# Over a cap on open sockets (per IP address, per visitor): HTTP's 429 in the private
+# range. Not a reason to reconnect at once: the client waits, or closes another tab.
+CLOSE_TOO_MANY = 4429
 
 
 async def visitor_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     ctx: Context = websocket.app.state.ctx
+    by_ip = _caps(websocket, ctx)
+    if not await _admitted(websocket, ctx, by_ip):
+        return
+    try:
+        await _visitor(websocket, ctx)
+    finally:
+        await ctx.socket_caps.release(by_ip)
+
+
+async def _visitor(websocket: WebSocket, ctx: Context) -> None:
     hello = await _hello(websocket)
     if hello is None:
         return
@@ -52,12 +66,46 @@ async def visitor_socket(websocket: WebSocket) -> None:
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
         return
     assert isinstance(actor, VisitorActor)
-    await _serve(websocket, ctx, actor, hello)
+    by_visitor = _caps(websocket, ctx, actor.contact_id)
+    if not await _admitted(websocket, ctx, by_visitor):
+        return
+    try:
+        await _serve(websocket, ctx, actor, hello)
+    finally:
+        await ctx.socket_caps.release(by_visitor)
+
+
+def _caps(websocket: WebSocket, ctx: Context, contact_id: str | None = None) -> list[Cap]:
+    """The address's cap, or (given a visitor) the visitor's alone: counted once each."""
+    settings = ctx.settings
+    ip = None if contact_id else (websocket.client.host if websocket.client else None)
+    return caps_for(ip, contact_id, per_ip=settings.sockets_per_ip, per_visitor=settings.sockets_per_visitor)
+
+
+async def _admitted(websocket: WebSocket, ctx: Context, caps: list[Cap]) -> bool:
+    refused = await ctx.socket_caps.acquire(caps)
+    if refused is None:
+        return True
+    whose = "this address" if refused.key.startswith("ip:") else "this visitor"
+    message = f"too many open sockets for {whose} (at most {refused.limit}); close one, or retry later"
+    await _send(websocket, {"type": "error", "code": "too_many_sockets", "message": message})
+    await websocket.close(CLOSE_TOO_MANY, f"too many sockets for {whose}")
+    return False
 
 
 async def agent_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     ctx: Context = websocket.app.state.ctx
+    by_ip = _caps(websocket, ctx)
+    if not await _admitted(websocket, ctx, by_ip):
+        return
+    try:
+        await _agent(websocket, ctx)
+    finally:
+        await ctx.socket_caps.release(by_ip)
+
+
+async def _agent(websocket: WebSocket, ctx: Context) -> None:
     actor = await _agent_from_handshake(websocket, ctx)
     if actor is None:
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
@@ -102,7 +150,7 @@ async def _agent_from_handshake(websocket: WebSocket, ctx: Context) -> AgentActo
     token = bearer(websocket.headers)
     if token is not None:
         agent = await agent_for_api_token(ctx.db, token)
-    elif (cookie := websocket.cookies.get(SESSION_COOKIE)) and same_origin(websocket.headers):
+    elif (cookie := websocket.cookies.get(SESSION_COOKIE)) and same_origin(websocket, ctx):
         # Browsers send cookies with cross-site socket handshakes too: only our own
         # pages may use the session cookie (cross-site WebSocket hijacking).
         agent = await agent_for_session(ctx.db, cookie)
