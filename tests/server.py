@@ -89,6 +89,8 @@ class Server:
             FRONTDESK_LOG_LEVEL="warning",
             # A closed console sets its agent offline quickly, so tests need not wait 30 s.
             FRONTDESK_OFFLINE_GRACE_SECONDS="0.3",
+            # Every test's console logs in from 127.0.0.1, far more often than people do.
+            FRONTDESK_RATE_LIMITS='{"login.ip": "1000/minute"}',
         )
         env.update(self.extra_env)
         return env

@@ -10,10 +10,12 @@ from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
 
 from frontdesk import __version__
+from frontdesk.agents.password_reset import HANDLERS as ACCOUNT_JOB_HANDLERS
 from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.conversations.emails import HANDLERS as JOB_HANDLERS
 from frontdesk.http import (
+    account,
     agents,
     attachments,
     auth,
@@ -77,7 +79,7 @@ def background_loops(ctx: Context) -> list[asyncio.Task[None]]:
     """The outbox worker and the routing timer: in every ``serve`` by default, or alone
     in ``frontdesk worker``."""
     return [
-        asyncio.create_task(Worker(ctx, JOB_HANDLERS).run_forever(), name="outbox-worker"),
+        asyncio.create_task(Worker(ctx, {**JOB_HANDLERS, **ACCOUNT_JOB_HANDLERS}).run_forever(), name="outbox-worker"),
         asyncio.create_task(watchdog.run_forever(ctx), name="routing-watchdog"),
     ]
 
@@ -116,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     modules = (
         auth,
+        account,
         tokens,
         agents,
         invitations,

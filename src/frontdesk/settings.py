@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     rate_limits_enabled: bool = Field(
         default=True, description="Turn every rate limit off (load tests from one address); never on a public site."
     )
+    session_idle_minutes: int = Field(
+        default=720,
+        ge=0,
+        description="Log a console session out after this many minutes without a request (0: never). "
+        "The default, 12 hours, outlasts a shift and ends a session left open overnight.",
+    )
     log_level: str = "info"
 
     @cached_property
