@@ -42,7 +42,7 @@ export const accountStrings = {
     secret: "Setup key",
     uri: "otpauth link",
     code: "Code from the app",
-    confirm: "Turn on",
+    confirm: "Verify and turn on",
     codesTitle: "Your recovery codes",
     codesIntro: "Each works once, in place of a code, if you lose your phone. Keep them somewhere safe: they are shown only now.",
     codesSaved: "I have saved my recovery codes",
