@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import update
 
 from frontdesk.agents import two_factor
-from frontdesk.agents.actions import NewAgent, create_agent
+from frontdesk.agents.actions import NewAgent, create_agent, create_api_token, delete_api_token
 from frontdesk.agents.invitations import Acceptance, accept_invitation
 from frontdesk.agents.login import Credentials, complete_two_factor, log_in
 from frontdesk.agents.models import Agent, AgentSession, Role, SessionStage
@@ -124,8 +124,9 @@ async def test_a_password_reset_link_is_emailed_once_works_once_and_ends_every_s
     await request_reset(ctx, "nobody-at-all@example.com", IP, "https://desk.example.com")
     await request_reset(ctx, email.upper(), IP, "https://desk.example.com")
     await Worker(ctx, HANDLERS).run_due()
-    assert [m.to for m in ctx.mail.sent] == [email]  # nothing to the unknown address
-    link = ctx.mail.sent[0].text.split("https://desk.example.com/console/reset-password/")[1].split()[0]
+    resets = [m for m in ctx.mail.sent if m.subject == "Reset your Frontdesk password"]
+    assert [m.to for m in resets] == [email]  # nothing to the unknown address
+    link = resets[0].text.split("https://desk.example.com/console/reset-password/")[1].split()[0]
     with pytest.raises(Invalid, match='"password" is too common'):
         await reset_password(ctx, link, "password1234")
     await reset_password(ctx, link, NEW_PASSWORD)
@@ -133,6 +134,9 @@ async def test_a_password_reset_link_is_emailed_once_works_once_and_ends_every_s
         await reset_password(ctx, link, "yet another passphrase")
     assert await agent_for_session(ctx.db, old_session) is None
     await login(ctx, email, NEW_PASSWORD)
+    await Worker(ctx, HANDLERS).run_due()  # and the agent hears that it happened
+    notices = [m for m in ctx.mail.sent if m.to == email and m.subject != "Reset your Frontdesk password"]
+    assert [m.subject for m in notices] == ["Frontdesk: your password was reset with an emailed link"]
 
 
 async def test_an_idle_session_ends(ctx: Context) -> None:
@@ -348,3 +352,14 @@ def enrol_and_log_out_the_other_session(server: Server, email: str) -> None:
             assert eli.post("/api/v1/me/sessions/log-out-others").json() == {"ended": 1}
             assert other.get("/api/v1/me").status_code == 401
         assert eli.get("/api/v1/me").status_code == 200
+
+
+async def test_an_admin_cannot_revoke_an_owners_api_token(ctx: Context) -> None:
+    team = await make_team(ctx)
+    admin = await make_agent(ctx, team.workspace_id, Role.ADMIN, name="Adm")
+    token, _ = await create_api_token(ctx, team.owner, "deploys")
+    with pytest.raises(Forbidden, match="only owners may change an owner"):
+        await delete_api_token(ctx, admin, token.id)
+    own, _ = await create_api_token(ctx, admin, "mine")
+    await delete_api_token(ctx, admin, own.id)
+    await delete_api_token(ctx, team.owner, token.id)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import AgentActor
 from frontdesk.agents.models import Agent, ApiToken, Role
+from frontdesk.agents.owners import check_may_change
 from frontdesk.agents.password_policy import check_password
 from frontdesk.agents.passwords import hash_password
 from frontdesk.agents.secrets import API_TOKEN_PREFIX, digest, new_secret
@@ -78,11 +79,17 @@ async def create_api_token(ctx: Context, actor: AgentActor, name: str) -> tuple[
 
 
 async def delete_api_token(ctx: Context, actor: AgentActor, token_id: str) -> None:
-    """Agents delete their own tokens; owners and admins any of their workspace."""
+    """Agents delete their own tokens; owners and admins any of their workspace, except
+    that only owners touch an owner's (agents/owners.py)."""
     query = delete(ApiToken).where(ApiToken.id == token_id, ApiToken.workspace_id == actor.workspace_id)
     if not actor.is_admin:
         query = query.where(ApiToken.agent_id == actor.agent_id)
     async with ctx.db.transaction() as session:
+        holder = await session.scalar(
+            select(Agent).join(ApiToken, ApiToken.agent_id == Agent.id).where(ApiToken.id == token_id)
+        )
+        if actor.is_admin and holder is not None and holder.workspace_id == actor.workspace_id:
+            check_may_change(actor, holder)
         result = await session.execute(query)
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound(f"no API token {token_id}")

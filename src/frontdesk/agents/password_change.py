@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 
 from frontdesk.agents.models import Agent
+from frontdesk.agents.notices import Change, notify
 from frontdesk.agents.password_policy import check_password
 from frontdesk.agents.passwords import hash_password, verify_password
 from frontdesk.agents.sessions import end_other_sessions
@@ -38,4 +39,5 @@ async def change_password(ctx: Context, change: PasswordChange) -> None:
     password_hash = await hash_password(change.new_password)
     async with ctx.db.transaction() as session:
         await session.execute(update(Agent).where(Agent.id == agent.id).values(password_hash=password_hash))
+        notify(session, agent.id, Change.PASSWORD_CHANGED)
     await end_other_sessions(ctx, agent.id, keep=change.keep_session)

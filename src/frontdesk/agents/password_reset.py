@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from frontdesk.agents import notices
 from frontdesk.agents.models import Agent, PasswordReset
+from frontdesk.agents.notices import Change, notify
 from frontdesk.agents.password_policy import check_password
 from frontdesk.agents.passwords import hash_password
 from frontdesk.agents.secrets import digest, new_secret
@@ -107,6 +109,7 @@ async def reset_password(ctx: Context, secret: str, new_password: str) -> None:
         if agent_id is None:
             raise NotFound(LINK_INVALID)
         await session.execute(update(Agent).where(Agent.id == agent_id).values(password_hash=password_hash))
+        notify(session, agent_id, Change.PASSWORD_RESET)
     await end_other_sessions(ctx, agent_id, keep=None)
 
 
@@ -118,4 +121,5 @@ def _usable(secret: str) -> tuple[Any, ...]:
     )
 
 
-HANDLERS = {JOB: send_reset_email}
+# The account's emails, run by the outbox worker (app.py).
+HANDLERS = {JOB: send_reset_email, notices.JOB: notices.send_notice}

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from frontdesk.actors import AgentActor
 from frontdesk.agents.models import Agent, RecoveryCode, Role
+from frontdesk.agents.notices import Change, notify
 from frontdesk.agents.passwords import verify_password
 from frontdesk.agents.secrets import digest
 from frontdesk.clock import utcnow
@@ -89,6 +90,7 @@ async def confirm_enrolment(ctx: Context, agent_id: str, code: str) -> list[str]
         agent.totp_secret, agent.totp_pending_secret, agent.totp_last_step = agent.totp_pending_secret, None, step
         await session.execute(delete(RecoveryCode).where(RecoveryCode.agent_id == agent_id))
         session.add_all(RecoveryCode(agent_id=agent_id, code_hash=digest(_normalized(c))) for c in codes)
+        notify(session, agent_id, Change.TWO_FACTOR_ON)
     await ctx.rate_limits.clear(TWO_FACTOR_ACCOUNT, agent_id)
     return codes
 
@@ -110,6 +112,7 @@ async def disable(ctx: Context, agent_id: str, password: str, code: str) -> None
     async with ctx.db.transaction() as session:
         await session.execute(update(Agent).where(Agent.id == agent_id).values(totp_secret=None, totp_last_step=None))
         await session.execute(delete(RecoveryCode).where(RecoveryCode.agent_id == agent_id))
+        notify(session, agent_id, Change.TWO_FACTOR_OFF)
 
 
 async def check_second_factor(ctx: Context, agent: Agent, code: str) -> bool:
