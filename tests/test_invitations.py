@@ -18,6 +18,7 @@ from tests.factories import make_agent, make_team
 from tests.server import Server
 
 PASSWORD = "a long enough password"
+IP = "192.0.2.1"
 
 
 async def test_an_invitation_creates_the_agent_once(ctx: Context) -> None:
@@ -26,7 +27,7 @@ async def test_an_invitation_creates_the_agent_once(ctx: Context) -> None:
     assert (invitation.email, invitation.role) == ("new.person@example.com", "supervisor")
     assert (await preview_invitation(ctx.db, secret)).workspace_name == "Acme"
 
-    agent = await accept_invitation(ctx, Acceptance(secret, "Nora", PASSWORD))
+    agent = await accept_invitation(ctx, Acceptance(secret, "Nora", PASSWORD, IP))
     assert (agent.email, agent.name, agent.role, agent.workspace_id) == (
         "new.person@example.com",
         "Nora",
@@ -34,7 +35,7 @@ async def test_an_invitation_creates_the_agent_once(ctx: Context) -> None:
         team.workspace_id,
     )
     with pytest.raises(NotFound):
-        await accept_invitation(ctx, Acceptance(secret, "Nora again", PASSWORD))
+        await accept_invitation(ctx, Acceptance(secret, "Nora again", PASSWORD, IP))
     with pytest.raises(NotFound):
         await preview_invitation(ctx.db, secret)
     with pytest.raises(Conflict):  # she has an account now
@@ -45,8 +46,8 @@ async def test_two_simultaneous_acceptances_make_one_agent(ctx: Context) -> None
     team = await make_team(ctx)
     _, secret = await invite_agent(ctx, team.owner, "race@example.com", "agent")
     results = await asyncio.gather(
-        accept_invitation(ctx, Acceptance(secret, "One", PASSWORD)),
-        accept_invitation(ctx, Acceptance(secret, "Two", PASSWORD)),
+        accept_invitation(ctx, Acceptance(secret, "One", PASSWORD, IP)),
+        accept_invitation(ctx, Acceptance(secret, "Two", PASSWORD, IP)),
         return_exceptions=True,
     )
     assert sum(not isinstance(r, Exception) for r in results) == 1
@@ -67,7 +68,7 @@ async def test_expired_replaced_and_refused_invitations(ctx: Context) -> None:
             .values(expires_at=first.created_at - timedelta(seconds=1))
         )
     with pytest.raises(NotFound):
-        await accept_invitation(ctx, Acceptance(new_secret, "Late", PASSWORD))
+        await accept_invitation(ctx, Acceptance(new_secret, "Late", PASSWORD, IP))
 
     with pytest.raises(Invalid):
         await invite_agent(ctx, team.owner, "not an email", "agent")
@@ -79,7 +80,7 @@ async def test_expired_replaced_and_refused_invitations(ctx: Context) -> None:
         await invite_agent(ctx, supervisor, "someone@example.com", "agent")
     _, secret = await invite_agent(ctx, team.owner, "short@example.com", "agent")
     with pytest.raises(Invalid):
-        await accept_invitation(ctx, Acceptance(secret, "Short", "short"))
+        await accept_invitation(ctx, Acceptance(secret, "Short", "short", IP))
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,8 @@ import { requestJson } from "../shared/http";
 export interface Agent extends AgentSummary {
   email?: string;
   role?: string;
+  /** Two-factor authentication is on for this agent. */
+  two_factor?: boolean;
 }
 
 /** A website as `GET /websites` returns it: settings with every default filled in. */
@@ -22,7 +24,7 @@ export interface Website {
 
 export interface Me {
   agent: Agent;
-  workspace: { id: string; name: string };
+  workspace: { id: string; name: string; require_two_factor?: boolean };
   websites: Website[];
 }
 
@@ -40,8 +42,6 @@ const id = encodeURIComponent;
 
 export const api = {
   me: () => call<Me>("/me"),
-  login: (email: string, password: string) =>
-    call<{ agent: Agent }>("/auth/login", { method: "POST", body: JSON.stringify({ email, password }) }),
   logout: () => call<undefined>("/auth/logout", { method: "POST" }),
   conversation: (conversationId: string) => call<Conversation>(`/conversations/${id(conversationId)}`),
   updateConversation: (conversationId: string, change: { status?: Conversation["status"]; assignee_id?: string | null }) =>

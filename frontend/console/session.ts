@@ -7,6 +7,7 @@ import type { AttachmentData, Author, Conversation } from "../shared/events.gen"
 import { ApiError, socketUrl } from "../shared/http";
 import { addMessages, addPending, failPending, lastSeqOf } from "../shared/thread";
 import { TYPING_SHOWN_MS, TypingNotifier } from "../shared/typing";
+import { account } from "./account";
 import { api, type Website, type WebsitePatch } from "./api";
 import { InboxSession } from "./inbox/session";
 import { resources } from "./resources";
@@ -44,8 +45,9 @@ export class ConsoleSession {
 
   /** On page load: already logged in (a valid cookie) or not. */
   async boot(): Promise<void> {
-    if (route.current().page === "invite") {
-      this.store.update((s) => ({ ...s, auth: "anonymous", page: "invite" }));
+    const page = route.current().page;
+    if (page === "invite" || page === "reset") {
+      this.store.update((s) => ({ ...s, auth: "anonymous", page }));
       return;
     }
     try {
@@ -56,10 +58,29 @@ export class ConsoleSession {
     }
   }
 
-  /** Throws ApiError with the server's message when the login is refused. */
+  /** Throws ApiError with the server's message when the login is refused. The server
+   * may still want a code, or an enrolment, before the console opens (docs/api.md). */
   async login(email: string, password: string): Promise<void> {
-    await api.login(email, password);
+    const { step } = await account.login(email, password);
+    if (step === "done") return this.enter();
+    this.store.update((s) => ({ ...s, auth: step === "two_factor" ? "two_factor" : "enrol" }));
+  }
+
+  /** Login's step two: a code from the app or a recovery code. Throws ApiError when wrong. */
+  async submitCode(code: string): Promise<void> {
+    await account.twoFactor(code);
     await this.enter();
+  }
+
+  /** After an enrolment the workspace required: the session is a full one now. */
+  async finishEnrolment(): Promise<void> {
+    await this.enter();
+  }
+
+  /** Leaves a half-done login or a reset page for the login form. */
+  toLogin(): void {
+    route.go({ page: "inbox", conversationId: null });
+    this.setAnonymous();
   }
 
   /** An invitee sets their name and password; the server logs them in (docs/api.md). */
@@ -89,7 +110,7 @@ export class ConsoleSession {
   /** Shows what a URL names: the settings page, or the inbox with a conversation. */
   async navigate(to: route.Route, { push = true } = {}): Promise<void> {
     if (to.page === "settings") return this.openSettings({ push, section: to.section ?? null });
-    if (to.page === "invite") return;
+    if (to.page === "invite" || to.page === "reset") return;
     if (to.page !== "inbox") {
       this.typingNotifier.stop();
       this.store.update((s) => ({ ...s, page: to.page }));

@@ -10,8 +10,12 @@ import { INITIAL_INBOX, type InboxState } from "./inbox/state";
 
 /** ContextState: the sidebar, live visitors and agents' load (visitorContext.ts). */
 export interface ConsoleState extends ContextState {
-  /** loading: asking /me; anonymous: show the login form; ready: logged in. */
-  auth: "loading" | "anonymous" | "ready";
+  /**
+   * loading: asking /me; anonymous: show the login form; two_factor: the password was
+   * right, a code is owed; enrol: the workspace requires two-factor, set it up first;
+   * ready: logged in.
+   */
+  auth: "loading" | "anonymous" | "two_factor" | "enrol" | "ready";
   me: Me | null;
   /** Which screen is shown (the URL says the same; see route.ts). */
   page: Route["page"];

@@ -5,11 +5,14 @@
  */
 import type { StatusFilter } from "./inbox/views";
 import type { AgentStatus } from "./inbox/status";
+import { accountStrings } from "./accountStrings";
 import { contextStrings } from "./contextStrings";
 
 export const t = {
   // The sidebar, live visitors, search, supervisor and admin settings (contextStrings.ts).
   ...contextStrings,
+  // Logging in, password resets and Settings › Security (accountStrings.ts).
+  ...accountStrings,
   inbox: {
     folders: "Inbox views",
     mine: "Mine",

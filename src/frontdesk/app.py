@@ -12,11 +12,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from frontdesk import __version__
+from frontdesk.agents.password_reset import HANDLERS as ACCOUNT_JOB_HANDLERS
 from frontdesk.attachments import cleanup as attachment_cleanup
 from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.conversations.emails import HANDLERS as JOB_HANDLERS
 from frontdesk.http import (
+    account,
     agents,
     api_docs,
     attachments,
@@ -85,7 +87,7 @@ def background_loops(ctx: Context) -> list[asyncio.Task[None]]:
     """The outbox worker, the routing timer and the sweep of unsent uploads: in every
     ``serve`` by default, or alone in ``frontdesk worker``."""
     return [
-        asyncio.create_task(Worker(ctx, JOB_HANDLERS).run_forever(), name="outbox-worker"),
+        asyncio.create_task(Worker(ctx, {**JOB_HANDLERS, **ACCOUNT_JOB_HANDLERS}).run_forever(), name="outbox-worker"),
         asyncio.create_task(watchdog.run_forever(ctx), name="routing-watchdog"),
         asyncio.create_task(attachment_cleanup.run_forever(ctx), name="orphan-uploads"),
     ]
@@ -138,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     modules = (
         auth,
+        account,
         tokens,
         agents,
         invitations,

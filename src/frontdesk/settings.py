@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     rate_limits_enabled: bool = Field(
         default=True, description="Turn every rate limit off (load tests from one address); never on a public site."
     )
+    session_idle_minutes: int = Field(
+        default=720,
+        ge=0,
+        description="Log a console session out after this many minutes without a request (0: never). "
+        "The default, 12 hours, outlasts a shift and ends a session left open overnight.",
+    )
     log_level: str = "info"
     # Hardening (docs/security-hardening.md): trusted proxies, headers, slow clients, socket caps.
     forwarded_allow_ips: str = Field(

@@ -197,9 +197,9 @@ def test_a_plain_agent_has_only_their_own_settings(browser: Browser, server: Ser
         nav = page.get_by_role("navigation", name="Main")
         expect(nav.get_by_role("link", name="Inbox")).to_be_visible()
         page.goto(server.url + "/console/settings")
-        # Their canned responses and API tokens; not the widget, agents, teams or rules.
+        # Their canned responses, API tokens and security; not the widget, agents, teams or rules.
         sections = page.get_by_role("navigation", name="Settings sections")
-        expect(sections.get_by_role("link")).to_have_text(["Canned responses", "API tokens"])
+        expect(sections.get_by_role("link")).to_have_text(["Canned responses", "API tokens", "Security"])
         expect(page.get_by_text("are changed by owners and admins")).to_be_visible()
         expect(page.get_by_label("Title", exact=True)).to_have_count(0)
         page.goto(server.url + "/console/settings/teams")

@@ -1,4 +1,5 @@
 import { useConsole } from "../hooks";
+import { ResetPasswordPage } from "./account/ResetPasswordPage";
 import { InvitePage } from "./admin/InvitePage";
 import { ContextPage } from "./context/ContextPage";
 import { VisitorSidebar } from "./context/VisitorSidebar";
@@ -14,7 +15,9 @@ export function App() {
   const auth = useConsole((s) => s.auth);
   const page = useConsole((s) => s.page);
   if (auth === "loading") return <p class="loading">Loading…</p>;
-  if (auth === "anonymous") return page === "invite" ? <InvitePage /> : <LoginScreen />;
+  if (auth === "anonymous" && page === "invite") return <InvitePage />;
+  if (auth === "anonymous" && page === "reset") return <ResetPasswordPage />;
+  if (auth !== "ready") return <LoginScreen />;
   return (
     <div class="shell">
       <TopBar />

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import AgentActor
-from frontdesk.agents.models import Agent, AgentSession, ApiToken, Role
-from frontdesk.agents.passwords import MIN_PASSWORD_CHARS, hash_password, verify_password
+from frontdesk.agents.models import Agent, ApiToken, Role
+from frontdesk.agents.owners import check_may_change
+from frontdesk.agents.password_policy import check_password
+from frontdesk.agents.passwords import hash_password
 from frontdesk.agents.secrets import API_TOKEN_PREFIX, digest, new_secret
-from frontdesk.clock import utcnow
 from frontdesk.context import Context
-from frontdesk.errors import Conflict, Invalid, NotFound, Unauthorized
+from frontdesk.errors import Conflict, NotFound
 from frontdesk.routing.models import TeamMember
 from frontdesk.validation import check_email, check_text
 from frontdesk.websites.models import Website
-
-# Agents log in once a working week or so; a stolen cookie stops working within this time.
-SESSION_LIFETIME = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -36,8 +33,7 @@ class NewAgent:
 async def create_agent(ctx: Context, new: NewAgent) -> Agent:
     email = check_email(new.email)
     name = check_text("name", new.name, max_chars=200)
-    if len(new.password) < MIN_PASSWORD_CHARS:
-        raise Invalid(f'"password" must be at least {MIN_PASSWORD_CHARS} characters', field="password")
+    check_password(new.password)
     agent = Agent(
         workspace_id=new.workspace_id,
         email=email,
@@ -66,29 +62,6 @@ async def add_agent(session: AsyncSession, agent: Agent) -> None:
     session.add_all(TeamMember(team_id=t, agent_id=agent.id) for t in default_teams if t)
 
 
-async def log_in(ctx: Context, email: str, password: str) -> tuple[Agent, str]:
-    """Check the credentials and open a console session; returns the cookie value."""
-    async with ctx.db.reader() as session:
-        agent = await session.scalar(select(Agent).where(Agent.email == email.strip().lower()))
-    valid = await verify_password(agent.password_hash if agent else None, password)
-    if agent is None or not valid or not agent.active:
-        raise Unauthorized("wrong email or password")
-    return agent, await open_session(ctx, agent)
-
-
-async def open_session(ctx: Context, agent: Agent) -> str:
-    """A new console session for an agent who proved who they are; returns the cookie value."""
-    secret = new_secret()
-    async with ctx.db.transaction() as session:
-        session.add(AgentSession(token_hash=digest(secret), agent_id=agent.id, expires_at=utcnow() + SESSION_LIFETIME))
-    return secret
-
-
-async def log_out(ctx: Context, secret: str) -> None:
-    async with ctx.db.transaction() as session:
-        await session.execute(delete(AgentSession).where(AgentSession.token_hash == digest(secret)))
-
-
 async def create_api_token(ctx: Context, actor: AgentActor, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the secret, which is never stored and shown only once."""
     name = check_text("name", name, max_chars=200)
@@ -106,11 +79,17 @@ async def create_api_token(ctx: Context, actor: AgentActor, name: str) -> tuple[
 
 
 async def delete_api_token(ctx: Context, actor: AgentActor, token_id: str) -> None:
-    """Agents delete their own tokens; owners and admins any of their workspace."""
+    """Agents delete their own tokens; owners and admins any of their workspace, except
+    that only owners touch an owner's (agents/owners.py)."""
     query = delete(ApiToken).where(ApiToken.id == token_id, ApiToken.workspace_id == actor.workspace_id)
     if not actor.is_admin:
         query = query.where(ApiToken.agent_id == actor.agent_id)
     async with ctx.db.transaction() as session:
+        holder = await session.scalar(
+            select(Agent).join(ApiToken, ApiToken.agent_id == Agent.id).where(ApiToken.id == token_id)
+        )
+        if actor.is_admin and holder is not None and holder.workspace_id == actor.workspace_id:
+            check_may_change(actor, holder)
         result = await session.execute(query)
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound(f"no API token {token_id}")

@@ -12,11 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from frontdesk.actors import AgentActor
 from frontdesk.agents.actions import add_agent
 from frontdesk.agents.models import Agent, Invitation, Role
-from frontdesk.agents.passwords import MIN_PASSWORD_CHARS, hash_password
+from frontdesk.agents.password_policy import check_password
+from frontdesk.agents.passwords import hash_password
 from frontdesk.agents.secrets import digest, new_secret
 from frontdesk.clock import utcnow
 from frontdesk.context import Context
 from frontdesk.errors import Conflict, Invalid, NotFound
+from frontdesk.ratelimits.rules import INVITATIONS_IP
 from frontdesk.storage.db import Database
 from frontdesk.validation import check_email, check_text
 from frontdesk.websites.actions import require_admin
@@ -128,14 +130,18 @@ class Acceptance:
     secret: str
     name: str
     password: str
+    ip: str
 
 
 async def accept_invitation(ctx: Context, acceptance: Acceptance) -> Agent:
     """Creates the invited agent. The link is spent in the same transaction, by an
-    UPDATE that only one of two simultaneous requests can win."""
+    UPDATE that only one of two simultaneous requests can win. The address's limit, the
+    fields and the link are checked before the password is hashed: a flood of sign-ups
+    with made-up links costs no hashing."""
+    await ctx.rate_limits.hit(INVITATIONS_IP, acceptance.ip)
     name = check_text("name", acceptance.name, max_chars=200)
-    if len(acceptance.password) < MIN_PASSWORD_CHARS:
-        raise Invalid(f'"password" must be at least {MIN_PASSWORD_CHARS} characters', field="password")
+    check_password(acceptance.password)
+    await preview_invitation(ctx.db, acceptance.secret)  # raises NotFound(LINK_INVALID)
     password_hash = await hash_password(acceptance.password)
     now = utcnow()
     try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.clock import utcnow
@@ -48,6 +48,22 @@ class Agent(Base):
     # Agents see their teams' chats; this widens that to the whole workspace.
     all_teams: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Two-factor authentication (agents/two_factor.py). The TOTP secret must be readable to
+    # check a code, so it is stored as is; recovery codes are hashed (RecoveryCode).
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    # A secret shown at enrolment, kept until the agent proves their app has it.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The last time step (30 s) whose code was accepted: a code is refused at or before
+    # it, so a code seen over a shoulder cannot be used again within its window.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
+class SessionStage(enum.StrEnum):
+    """How far a login has come. Only a ``full`` session opens the console and the API."""
+
+    FULL = "full"
+    TWO_FACTOR = "two_factor"  # the password was right; a code is still owed
+    ENROL = "enrol"  # the workspace requires 2FA and the agent has none: they may only enrol
 
 
 class AgentSession(Base):
@@ -59,6 +75,36 @@ class AgentSession(Base):
     agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    stage: Mapped[str] = mapped_column(String(20), default=SessionStage.FULL.value)
+    # Pushed forward as the session is used (agents/sessions.py); None: no idle limit
+    # (sessions opened before the setting existed).
+    idle_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for a TOTP code (a lost phone). Only its SHA-256
+    is stored: the codes carry 80 random bits, so a slow hash would add nothing."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[str] = id_column()
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PasswordReset(Base):
+    """A request to reset a password by email. The link's secret is made when the email
+    is sent and only its SHA-256 is kept; it works once and until ``expires_at``."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[str] = id_column()
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ApiToken(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from frontdesk.actors import AgentActor
-from frontdesk.agents.models import Agent, AgentSession, ApiToken, Role
+from frontdesk.agents.models import Agent, AgentSession, ApiToken, Role, SessionStage
 from frontdesk.agents.secrets import API_TOKEN_PREFIX, digest
 from frontdesk.clock import utcnow
 from frontdesk.routing.models import TeamMember
@@ -25,18 +25,27 @@ async def actor_for(db: Database, agent: Agent) -> AgentActor:
     return AgentActor(workspace_id=agent.workspace_id, agent_id=agent.id, name=agent.name, role=role, team_ids=team_ids)
 
 
-async def agent_for_session(db: Database, secret: str) -> Agent | None:
+async def session_for(db: Database, secret: str) -> tuple[Agent, AgentSession] | None:
+    """The session a cookie names, at any stage, while it and its agent are valid."""
     async with db.reader() as session:
         row = await session.execute(
-            select(Agent, AgentSession.expires_at)
+            select(Agent, AgentSession)
             .join(AgentSession, AgentSession.agent_id == Agent.id)
             .where(AgentSession.token_hash == digest(secret))
         )
         found = row.first()
     if found is None:
         return None
-    agent, expires_at = found
-    return agent if agent.active and expires_at > utcnow() else None
+    agent, login = found
+    now = utcnow()
+    idle = login.idle_expires_at is not None and login.idle_expires_at <= now
+    return (agent, login) if agent.active and login.expires_at > now and not idle else None
+
+
+async def agent_for_session(db: Database, secret: str) -> Agent | None:
+    """The agent of a complete login (not one still owing a second factor)."""
+    found = await session_for(db, secret)
+    return found[0] if found is not None and found[1].stage == SessionStage.FULL else None
 
 
 async def agent_for_api_token(db: Database, secret: str) -> Agent | None:

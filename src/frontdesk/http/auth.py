@@ -1,17 +1,31 @@
+"""Logging in and out: the password, the second factor, and a forgotten password."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
+from typing import Literal
 
-from frontdesk.agents import actions
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from frontdesk.agents import login as logins
+from frontdesk.agents import password_reset
+from frontdesk.agents.models import SessionStage
 from frontdesk.agents.queries import get_agent
+from frontdesk.agents.sessions import PENDING_LIFETIME, SESSION_LIFETIME, end_session
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Unauthorized
-from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, public_origin, same_origin
+from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, client_ip, public_origin, same_origin
 from frontdesk.http.schemas import AgentOut, Body, WebsiteOut
 from frontdesk.workspaces.queries import get_workspace, websites_of
 
 router = APIRouter(tags=["auth"])
+
+Step = Literal["done", "two_factor", "enrol_two_factor"]
+_STEPS: dict[SessionStage, Step] = {
+    SessionStage.FULL: "done",
+    SessionStage.TWO_FACTOR: "two_factor",
+    SessionStage.ENROL: "enrol_two_factor",
+}
 
 
 class LoginIn(Body):
@@ -19,9 +33,31 @@ class LoginIn(Body):
     password: str
 
 
+class LoginOut(BaseModel):
+    agent: AgentOut
+    step: Step = Field(
+        description="done: logged in. two_factor: send a code to POST /auth/two-factor. enrol_two_factor: the "
+        "workspace requires two-factor; enrol with /me/two-factor/setup and /confirm before anything else."
+    )
+
+
+class CodeIn(Body):
+    code: str = Field(description="6 digits from the authenticator app, or an unused recovery code")
+
+
+class ResetRequestIn(Body):
+    email: str
+
+
+class ResetIn(Body):
+    token: str = Field(description="The secret at the end of the emailed link")
+    password: str
+
+
 class WorkspaceOut(BaseModel):
     id: str
     name: str
+    require_two_factor: bool
 
 
 class MeOut(BaseModel):
@@ -31,17 +67,31 @@ class MeOut(BaseModel):
 
 
 @router.post("/auth/login")
-async def login(body: LoginIn, response: Response, ctx: Ctx) -> dict[str, AgentOut]:
-    agent, secret = await actions.log_in(ctx, body.email, body.password)
-    set_session_cookie(response, ctx, secret)
-    return {"agent": AgentOut.of(agent)}
+async def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> LoginOut:
+    """Step one. Counts against the address (`login.ip`) and the account (`login.account`):
+    past either, 429 with Retry-After, whatever the password."""
+    done = await logins.log_in(ctx, logins.Credentials(body.email, body.password, client_ip(request)))
+    set_session_cookie(response, ctx, done.secret, done.stage)
+    return LoginOut(agent=AgentOut.of(done.agent), step=_STEPS[done.stage])
 
 
-def set_session_cookie(response: Response, ctx: Context, secret: str) -> None:
+@router.post("/auth/two-factor")
+async def two_factor(body: CodeIn, request: Request, response: Response, ctx: Ctx) -> LoginOut:
+    """Step two, with the cookie step one set. Counts against the account (`two_factor.account`)."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie is None or not same_origin(request, ctx):
+        raise Unauthorized("log in with your email and password first")
+    done = await logins.complete_two_factor(ctx, cookie, body.code)
+    set_session_cookie(response, ctx, done.secret, done.stage)
+    return LoginOut(agent=AgentOut.of(done.agent), step="done")
+
+
+def set_session_cookie(response: Response, ctx: Context, secret: str, stage: SessionStage = SessionStage.FULL) -> None:
+    lifetime = SESSION_LIFETIME if stage is SessionStage.FULL else PENDING_LIFETIME
     response.set_cookie(
         SESSION_COOKIE,
         secret,
-        max_age=int(actions.SESSION_LIFETIME.total_seconds()),
+        max_age=int(lifetime.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=ctx.settings.cookie_secure,
@@ -56,8 +106,23 @@ async def logout(request: Request, response: Response, ctx: Ctx) -> None:
     if not same_origin(request, ctx):
         raise Forbidden("cross-origin request refused; log out from the console")
     if cookie := request.cookies.get(SESSION_COOKIE):
-        await actions.log_out(ctx, cookie)
+        await end_session(ctx, cookie)
     response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+@router.post("/auth/password-reset", status_code=202)
+async def request_password_reset(body: ResetRequestIn, request: Request, ctx: Ctx) -> dict[str, str]:
+    """Emails a reset link when the address has an account. The answer is the same
+    either way, so it tells nobody who has an account."""
+    await password_reset.request_reset(ctx, body.email, client_ip(request), public_origin(request, ctx))
+    return {"message": "if this email has an account, a link to reset its password is on its way"}
+
+
+@router.post("/auth/password-reset/confirm", status_code=204)
+async def reset_password(body: ResetIn, ctx: Ctx) -> None:
+    """Sets the new password; the link is spent and every session of the account ends.
+    Log in afterwards (with a code, if two-factor is on)."""
+    await password_reset.reset_password(ctx, body.token, body.password)
 
 
 @router.get("/me")
@@ -69,6 +134,6 @@ async def me(request: Request, actor: CurrentAgent, ctx: Ctx) -> MeOut:
     websites = await websites_of(ctx.db, actor.workspace_id)
     return MeOut(
         agent=AgentOut.of(agent),
-        workspace=WorkspaceOut(id=workspace.id, name=workspace.name),
+        workspace=WorkspaceOut(id=workspace.id, name=workspace.name, require_two_factor=workspace.require_two_factor),
         websites=[WebsiteOut.of(w, public_origin(request, ctx)) for w in websites],
     )

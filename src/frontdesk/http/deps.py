@@ -10,7 +10,9 @@ from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 
 from frontdesk.actors import AgentActor, VisitorActor
-from frontdesk.agents.queries import actor_for, agent_for_api_token, agent_for_session
+from frontdesk.agents.models import Agent, AgentSession, SessionStage
+from frontdesk.agents.queries import actor_for, agent_for_api_token, session_for
+from frontdesk.agents.sessions import touch_session
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.tokens import VisitorClaims
 from frontdesk.context import Context
@@ -29,6 +31,12 @@ def get_context(request: Request) -> Context:
 def public_origin(request: Request, ctx: Context) -> str:
     """Where browsers reach this server: the configured public URL, else what they asked for."""
     return (ctx.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+def client_ip(request: Request) -> str:
+    """The address rate limits count by: the peer's (uvicorn puts the proxy's client
+    there when told to trust its X-Forwarded-For: docs/deployment.md)."""
+    return request.client.host if request.client else "unknown"
 
 
 def bearer(headers: Headers) -> str | None:
@@ -79,13 +87,34 @@ async def current_agent(request: Request, ctx: Annotated[Context, Depends(get_co
         if agent is None:
             raise Unauthorized("the API token is not valid (revoked or mistyped?)")
         return await actor_for(ctx.db, agent)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    agent = await agent_for_session(ctx.db, cookie) if cookie else None
-    if agent is None:
+    found = await cookie_session(request, ctx)
+    if found is None or found[1].stage != SessionStage.FULL:
         raise Unauthorized("log in first, or send an API token as 'Authorization: Bearer fd_...'")
-    if request.method not in SAFE_METHODS and not same_origin(request, ctx):
+    await touch_session(ctx, found[1])
+    return await actor_for(ctx.db, found[0])
+
+
+async def cookie_session(request: Request, ctx: Context) -> tuple[Agent, AgentSession] | None:
+    """The session the cookie names, at any stage; None without one. A state-changing
+    request from another site's page is refused (no cross-site request forgery)."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    found = await session_for(ctx.db, cookie) if cookie else None
+    if found is not None and request.method not in SAFE_METHODS and not same_origin(request, ctx):
         raise Forbidden("cross-origin request refused; use an API token from other sites")
-    return await actor_for(ctx.db, agent)
+    return found
+
+
+async def enrolling_agent(request: Request, ctx: Annotated[Context, Depends(get_context)]) -> Agent:
+    """A logged-in agent, or one whose workspace requires two-factor and who is logging
+    in to enrol: the enrolment calls take either."""
+    found = await cookie_session(request, ctx)
+    if found is None or found[1].stage not in (SessionStage.FULL, SessionStage.ENROL):
+        token = bearer(request.headers)
+        agent = await agent_for_api_token(ctx.db, token) if token else None
+        if agent is None:
+            raise Unauthorized("log in first")
+        return agent
+    return found[0]
 
 
 async def current_visitor(request: Request, ctx: Annotated[Context, Depends(get_context)]) -> VisitorActor:
@@ -117,6 +146,7 @@ async def visitor_actor(ctx: Context, claims: VisitorClaims, ip: str | None = No
 Ctx = Annotated[Context, Depends(get_context)]
 CurrentAgent = Annotated[AgentActor, Depends(current_agent)]
 CurrentVisitor = Annotated[VisitorActor, Depends(current_visitor)]
+EnrollingAgent = Annotated[Agent, Depends(enrolling_agent)]
 
 
 def visitor_limits(*rules: Rule) -> Any:

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from frontdesk.agents import invitations
-from frontdesk.agents.actions import open_session
 from frontdesk.agents.models import Invitation
+from frontdesk.agents.sessions import open_session
 from frontdesk.clock import isoformat
 from frontdesk.http.auth import set_session_cookie
-from frontdesk.http.deps import Ctx, CurrentAgent, public_origin
+from frontdesk.http.deps import Ctx, CurrentAgent, client_ip, public_origin
 from frontdesk.http.schemas import AgentOut, Body
 
 router = APIRouter(tags=["agents"])
@@ -88,8 +88,10 @@ async def preview(secret: str, ctx: Ctx) -> PreviewOut:
 
 
 @router.post("/invite/{secret}")
-async def accept(secret: str, body: AcceptIn, response: Response, ctx: Ctx) -> dict[str, AgentOut]:
+async def accept(secret: str, body: AcceptIn, request: Request, response: Response, ctx: Ctx) -> dict[str, AgentOut]:
     """Creates the account and logs it in (sets the session cookie, as `/auth/login`)."""
-    agent = await invitations.accept_invitation(ctx, invitations.Acceptance(secret, body.name, body.password))
+    agent = await invitations.accept_invitation(
+        ctx, invitations.Acceptance(secret, body.name, body.password, client_ip(request))
+    )
     set_session_cookie(response, ctx, await open_session(ctx, agent))
     return {"agent": AgentOut.of(agent)}

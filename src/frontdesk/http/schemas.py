@@ -27,10 +27,18 @@ class AgentOut(BaseModel):
     email: str
     name: str
     role: str
+    two_factor: bool = False
 
     @classmethod
     def of(cls, agent: Agent) -> AgentOut:
-        return cls(id=agent.id, workspace_id=agent.workspace_id, email=agent.email, name=agent.name, role=agent.role)
+        return cls(
+            id=agent.id,
+            workspace_id=agent.workspace_id,
+            email=agent.email,
+            name=agent.name,
+            role=agent.role,
+            two_factor=agent.totp_secret is not None,
+        )
 
 
 class WebsiteOut(BaseModel):

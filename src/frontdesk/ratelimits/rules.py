@@ -49,6 +49,9 @@ LOGIN_ACCOUNT = Rule("login.account", "10 per 5 minutes", "failed logins to one 
 PASSWORD_RESET_IP = Rule("password_reset.ip", "5/hour", "password reset requests from one address")
 PASSWORD_RESET_ACCOUNT = Rule("password_reset.account", "3/hour", "password reset emails to one account")
 INVITATIONS_IP = Rule("invitations.ip", "10/minute", "invitation sign-ups from one address")
+# A 6-digit code accepted in three 30 s steps: each guess has 3 chances in a million, so
+# 5 guesses in 5 minutes leave a day of guessing (1,440) under 1 chance in 200.
+TWO_FACTOR_ACCOUNT = Rule("two_factor.account", "5 per 5 minutes", "two-factor codes tried for one account")
 
 DEFAULTS: tuple[Rule, ...] = (
     MESSAGES_VISITOR,
@@ -74,4 +77,5 @@ DEFAULTS: tuple[Rule, ...] = (
     PASSWORD_RESET_IP,
     PASSWORD_RESET_ACCOUNT,
     INVITATIONS_IP,
+    TWO_FACTOR_ACCOUNT,
 )

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from frontdesk.actors import AgentActor
+from frontdesk.agents import owners
 from frontdesk.agents.models import Agent, Role, Status
 from frontdesk.agents.scope import scope_changed
 from frontdesk.clock import utcnow
@@ -155,6 +156,10 @@ async def update_agent(ctx: Context, actor: AgentActor, agent_id: str, changes: 
     require_admin(actor, "change agents")
     async with ctx.db.transaction() as session:
         agent = await _agent(session, actor, agent_id, lock=True)
+        owners.check_may_change(actor, agent)
+        role = agent.role if changes.role is _UNSET else changes.role
+        active = agent.active if changes.active is _UNSET else bool(changes.active)
+        await owners.check_keeps_an_owner(session, agent, role, active)
         if changes.max_chats is not _UNSET:
             if not isinstance(changes.max_chats, int) or not 0 <= changes.max_chats <= MAX_CHATS_LIMIT:
                 raise Invalid(f'"max_chats" must be 0-{MAX_CHATS_LIMIT}', field="max_chats")

@@ -17,3 +17,5 @@ class Workspace(Base):
     id: Mapped[str] = id_column()
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by an owner: agents without two-factor authentication must enrol at login.
+    require_two_factor: Mapped[bool] = mapped_column(default=False)

@@ -4,6 +4,7 @@ import { useSession } from "../../hooks";
 import { resources, type InvitationPreview } from "../../resources";
 import * as route from "../../route";
 import { t } from "../../strings";
+import { PasswordMeter } from "../account/PasswordMeter";
 
 /** /console/invite/{token}: the invitee chooses a name and password and is logged in. */
 export function InvitePage() {
@@ -14,6 +15,7 @@ export function InvitePage() {
   const [invalid, setInvalid] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [password, setPassword] = useState("");
 
   useEffect(() => {
     resources.previewInvitation(token).then(setPreview, () => setInvalid(true));
@@ -50,7 +52,17 @@ export function InvitePage() {
             <label for="invite-name">{t.invite.name}</label>
             <input id="invite-name" name="name" autocomplete="name" required maxLength={200} />
             <label for="invite-password">{t.invite.password}</label>
-            <input id="invite-password" name="password" type="password" autocomplete="new-password" required minLength={8} />
+            <input
+              id="invite-password"
+              name="password"
+              type="password"
+              autocomplete="new-password"
+              required
+              minLength={12}
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+            <PasswordMeter password={password} />
             <p class="muted hint">{t.invite.passwordHint}</p>
             {error !== null && (
               <p class="error" role="alert">

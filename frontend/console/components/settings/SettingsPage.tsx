@@ -3,6 +3,7 @@ import type { Me } from "../../api";
 import { useConsole, useSession } from "../../hooks";
 import { isAdmin } from "../../state";
 import { t } from "../../strings";
+import { SecuritySection } from "../account/SecuritySection";
 import { AgentsSection } from "../admin/AgentsSection";
 import { CannedSection } from "../admin/CannedSection";
 import { RoutingSection } from "../admin/RoutingSection";
@@ -12,11 +13,11 @@ import { WebsiteSettings } from "./WebsiteSettings";
 
 /** What each role may change here (docs/permissions.md); the server checks it anyway. */
 export function settingsSections(me: Me | null): string[] {
-  const own = ["canned", "tokens"];
+  const own = ["canned", "tokens", "security"];
   return isAdmin(me) ? ["websites", "agents", "teams", "routing", ...own] : own;
 }
 
-/** /console/settings[/{section}]: websites, agents, teams, routing, canned responses, tokens. */
+/** /console/settings[/{section}]: websites, agents, teams, routing, canned responses, tokens, security. */
 export function SettingsPage() {
   const session = useSession();
   const me = useConsole((s) => s.me);
@@ -51,6 +52,7 @@ export function SettingsPage() {
       {section === "routing" && <RoutingSection />}
       {section === "canned" && <CannedSection />}
       {section === "tokens" && <TokensSection />}
+      {section === "security" && <SecuritySection />}
     </main>
   );
 }
