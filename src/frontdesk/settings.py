@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         "The default, 12 hours, outlasts a shift and ends a session left open overnight.",
     )
     log_level: str = "info"
-    # Hardening (docs/security-hardening.md): trusted proxies, headers, slow clients, socket caps.
+    # Hardening (docs/security.md): trusted proxies, headers, slow clients, socket caps.
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or CIDRs, * for any).",
