@@ -169,7 +169,10 @@ async def test_an_unexpected_errors_500_carries_the_headers_too(tmp_path: Path) 
 
     app.add_api_route("/api/v1/boom", boom)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-        response = await http.get("/api/v1/boom")
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            response = await http.get("/api/v1/boom")
+    finally:  # no lifespan ran: close the database the app opened, before this loop ends
+        await app.state.ctx.db.dispose()
     assert response.status_code == 500
     assert_hardened(response)
