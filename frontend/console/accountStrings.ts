@@ -24,6 +24,7 @@ export const accountStrings = {
   },
   security: {
     title: "Security",
+    subtitle: "Your password, two-factor authentication and where you are logged in.",
     password: "Change your password",
     current: "Current password",
     new: "New password",

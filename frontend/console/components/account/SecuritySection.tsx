@@ -11,6 +11,10 @@ export function SecuritySection() {
   const me = useConsole((s) => s.me);
   return (
     <div class="security">
+      <header class="security-head">
+        <h2>{t.security.title}</h2>
+        <p class="muted">{t.security.subtitle}</p>
+      </header>
       <PasswordCard />
       <TwoFactorCard />
       <SessionsCard />
