@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from starlette.staticfiles import StaticFiles
 
 from frontdesk import __version__
@@ -23,6 +23,7 @@ from frontdesk.http import (
     health,
     inbox_tools,
     invitations,
+    openapi,
     pages,
     routing,
     tokens,
@@ -32,6 +33,7 @@ from frontdesk.http import (
 )
 from frontdesk.http.cors import WidgetCORS
 from frontdesk.http.limits import BodyLimit
+from frontdesk.http.params import refuse_unstorable_params
 from frontdesk.http.timing import ServerTiming
 from frontdesk.jobs.worker import Worker
 from frontdesk.mail.sender import MailSender, MemorySender, SmtpSender
@@ -113,7 +115,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     errors.install(app)
-    api = APIRouter(prefix="/api/v1")
+    openapi.install(app)
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(refuse_unstorable_params)])
     modules = (
         auth,
         tokens,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from frontdesk.agents import actions
 from frontdesk.agents.queries import get_agent
@@ -9,14 +9,15 @@ from frontdesk.context import Context
 from frontdesk.errors import Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, public_origin
 from frontdesk.http.schemas import AgentOut, Body, WebsiteOut
+from frontdesk.inputs import MAX_PASSWORD_CHARS
 from frontdesk.workspaces.queries import get_workspace, websites_of
 
 router = APIRouter(tags=["auth"])
 
 
 class LoginIn(Body):
-    email: str
-    password: str
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=MAX_PASSWORD_CHARS)
 
 
 class WorkspaceOut(BaseModel):

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 
 from frontdesk.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from frontdesk.ratelimits.limiter import RateLimited
@@ -39,9 +40,27 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc.detail))
+    response = error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc.detail))
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method of the path: Starlette's 405 names only those of the first route that
+    matched the path, and GET and POST of one path are two routes."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
