@@ -80,5 +80,6 @@ async def set_status(agent_id: str, body: StatusIn, actor: CurrentAgent, ctx: Ct
 
 @router.patch("/agents/{agent_id}")
 async def update_agent(agent_id: str, body: AgentPatch, actor: CurrentAgent, ctx: Ctx) -> AgentRow:
-    changes = availability.AgentChanges(**{k: getattr(body, k) for k in body.model_fields_set})
+    given = body.model_dump(exclude_none=True)  # null: unchanged (all_teams: null is not false)
+    changes = availability.AgentChanges(**given)
     return AgentRow.of(await availability.update_agent(ctx, actor, agent_id, changes))

@@ -25,7 +25,7 @@ async def contacts(
     ctx: Ctx,
     q: Annotated[str | None, Query(max_length=200, description="name or email contains")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=200, description="next_cursor of the page before")] = None,
+    cursor: Annotated[str | None, Query(pattern=_CURSOR.pattern, description="the page before's next_cursor")] = None,
 ) -> ContactPage:
     if cursor is not None and not _CURSOR.match(cursor):
         raise Invalid('"cursor" is not a cursor this server gave out', field="cursor")

@@ -3,15 +3,15 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from frontdesk.conversations import update
 from frontdesk.conversations.counts import UnreadCounts, unread_counts
-from frontdesk.conversations.queries import ConversationFilter, get_conversation, list_conversations
+from frontdesk.conversations.queries import CURSOR, ConversationFilter, get_conversation, list_conversations
 from frontdesk.conversations.update import MAX_LABELS
 from frontdesk.events import ConversationData, MessageData
 from frontdesk.http.deps import Ctx, CurrentAgent
-from frontdesk.http.schemas import RESENT, Body, ConversationPage, MessagePage
+from frontdesk.http.schemas import RESENT, SAYS_SOMETHING, Body, ConversationPage, MessagePage
 from frontdesk.inputs import CLIENT_REF, INT_MAX, NOT_BLANK, Time
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.models import BODY_MAX_CHARS
@@ -33,7 +33,9 @@ async def conversations(
     team: Annotated[str | None, Query(max_length=64, description="a team id")] = None,
     label: Annotated[str | None, Query(max_length=50)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=200, description="next_cursor of the page before")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=81, pattern=CURSOR, description="the page before's next_cursor")
+    ] = None,
 ) -> ConversationPage:
     flt = ConversationFilter(status=status, assignee=assignee, team_id=team, label=label, limit=limit, cursor=cursor)
     items, next_cursor = await list_conversations(ctx.db, actor, flt)
@@ -96,6 +98,8 @@ async def messages(
 
 
 class MessageIn(Body):
+    model_config = ConfigDict(json_schema_extra=SAYS_SOMETHING)
+
     body: str = Field(max_length=BODY_MAX_CHARS, description="may be blank only with attachments")
     private: bool = False
     client_ref: str | None = Field(

@@ -3,6 +3,8 @@ says what was wrong and what was expected."""
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -51,7 +53,13 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method of the path: Starlette's 405 names only those of the first route that
-    matched the path, and GET and POST of one path are two routes."""
+    matched the path, and GET and POST of one path are two routes. A documented path
+    answers with the methods its document lists (a fixed path, like
+    ``/conversations/unread-counts``, over a pattern that also matches it)."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi()["paths"]
+    documented = [template for template in paths if _template(template).match(request.url.path)]
+    if documented:
+        return sorted(method.upper() for method in paths[min(documented, key=lambda t: t.count("{"))])
     routes = request.app.router.routes
     return [
         method
@@ -61,6 +69,11 @@ def allowed_methods(request: Request) -> list[str]:
 
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+@functools.cache
+def _template(path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from frontdesk.http.deps import Ctx, CurrentAgent
 from frontdesk.http.schemas import Body
-from frontdesk.inputs import INT_MAX, NOT_BLANK, Date, Zone
+from frontdesk.inputs import NOT_BLANK, Date, Zone
 from frontdesk.routing import teams
 from frontdesk.routing.models import RoutingRule, Team, TeamMember
 from frontdesk.routing.rules import MAX_CONDITIONS, MAX_PATTERN_CHARS
-from frontdesk.routing.teams import MAX_REASSIGN_SECONDS, MIN_REASSIGN_SECONDS
+from frontdesk.routing.teams import MAX_POSITION, MAX_REASSIGN_SECONDS, MIN_REASSIGN_SECONDS
 
 router = APIRouter(tags=["routing"])
 
@@ -81,7 +81,10 @@ async def _teams(ctx: Ctx, workspace_id: str, team_id: str | None = None) -> lis
 
 
 def _spec(body: TeamIn) -> teams.TeamSpec:
-    given = body.model_dump(include=body.model_fields_set, exclude_unset=True)
+    given = body.model_dump(exclude_unset=True)
+    for name in ("name", "strategy", "member_ids"):  # null: unchanged (the others mean "none")
+        if given.get(name, "") is None:
+            del given[name]
     return teams.TeamSpec(**given)
 
 
@@ -144,7 +147,7 @@ class RuleIn(Body):
     team_id: str = Field(max_length=64)
     conditions: list[Condition] = Field(default_factory=list, max_length=MAX_CONDITIONS)
     enabled: bool = True
-    position: int | None = Field(default=None, ge=0, le=INT_MAX)
+    position: int | None = Field(default=None, ge=0, le=MAX_POSITION)
 
 
 class RuleOrder(Body):

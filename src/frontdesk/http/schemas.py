@@ -12,7 +12,7 @@ from frontdesk.clock import isoformat
 from frontdesk.contacts.actions import MAX_ATTRIBUTE_VALUE_CHARS, MAX_CUSTOM_ATTRIBUTES
 from frontdesk.contacts.models import Contact
 from frontdesk.events import ConversationData, MessageData
-from frontdesk.inputs import refuse_unstorable, whole_numbers
+from frontdesk.inputs import NOT_BLANK, refuse_unstorable, whole_numbers
 from frontdesk.websites.models import Website
 from frontdesk.websites.settings import effective
 
@@ -60,6 +60,15 @@ CustomAttributes = Annotated[
 # The sends that take a client_ref: 201 stores, a resend answers 200 with what was stored.
 RESENT: dict[int | str, dict[str, Any]] = {
     200: {"model": MessageData, "description": "This client_ref was sent before: the message stored then."}
+}
+
+
+# A message's body may be blank only when it carries files (messages/actions.py).
+SAYS_SOMETHING: dict[str, Any] = {
+    "anyOf": [
+        {"properties": {"body": {"pattern": NOT_BLANK}}},
+        {"required": ["attachment_ids"], "properties": {"attachment_ids": {"minItems": 1}}},
+    ]
 }
 
 

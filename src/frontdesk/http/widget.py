@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from frontdesk.actors import VisitorActor
 from frontdesk.contacts.actions import start_visitor_session
@@ -14,7 +14,7 @@ from frontdesk.conversations.queries import visitor_conversations
 from frontdesk.errors import NotFound
 from frontdesk.events import ContactSummary, MessageData
 from frontdesk.http.deps import Ctx, CurrentVisitor
-from frontdesk.http.schemas import RESENT, Body, MessagePage
+from frontdesk.http.schemas import RESENT, SAYS_SOMETHING, Body, MessagePage
 from frontdesk.inputs import CLIENT_REF, INT_MAX
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.models import BODY_MAX_CHARS
@@ -123,6 +123,8 @@ async def messages(
 
 
 class VisitorMessageIn(Body):
+    model_config = ConfigDict(json_schema_extra=SAYS_SOMETHING)
+
     body: str = Field(max_length=BODY_MAX_CHARS, description="may be blank only with attachments")
     client_ref: str = Field(pattern=CLIENT_REF, description="your id for this message (a UUID); resending it is safe")
     conversation_id: str | None = Field(default=None, max_length=64, description="none: start a conversation")

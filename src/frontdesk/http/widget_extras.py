@@ -44,7 +44,9 @@ class IdentifyIn(Body):
     email: str | None = Field(default=None, max_length=320, pattern=EMAIL_OR_EMPTY, description='"": none')
     phone: str | None = Field(default=None, max_length=50)
     external_id: str | None = Field(default=None, max_length=200, pattern=NOT_BLANK)
-    signature: str | None = Field(default=None, max_length=200)
+    signature: str | None = Field(
+        default=None, pattern=r"^[0-9A-Fa-f]{64}$", description="HMAC-SHA256 of external_id, in hex"
+    )
     custom_attributes: CustomAttributes | None = None
     nickname: str | None = Field(
         default=None, max_length=200, pattern=NOT_BLANK, description="the name agents see (Olark)"

@@ -22,6 +22,9 @@ from frontdesk.websites.actions import require_admin
 UNCHANGED: Any = object()
 # Shorter than a minute would reassign chats while the agent is still typing.
 MIN_REASSIGN_SECONDS = 30
+# A rule's place in the list; a new rule goes after the last, so the last must leave
+# room below the column's limit (2**31 - 1) for every rule a workspace will ever add.
+MAX_POSITION = 1_000_000
 # A day: a chat unanswered that long is not waiting for a reassignment any more.
 MAX_REASSIGN_SECONDS = 86_400
 
