@@ -30,7 +30,8 @@ import pytest
 from tests import services
 from tests.server import Server
 
-pytestmark = [pytest.mark.xdist_group("server"), pytest.mark.timeout(900)]
+# A group of its own: the longest test in the suite runs beside the other servers' tests.
+pytestmark = [pytest.mark.xdist_group("contract"), pytest.mark.timeout(900)]
 
 EXAMPLES = int(os.environ.get("FRONTDESK_SCHEMATHESIS_EXAMPLES", "10"))
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"

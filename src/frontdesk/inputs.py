@@ -24,11 +24,10 @@ INT_MAX = 2**31 - 1
 # Said in the schema of every request string (http/openapi.py adds it); a field with a
 # pattern of its own excludes NUL in that pattern (a schema has one pattern).
 NUL_FREE = r"^[^\x00]*$"
-# Not blank once trimmed, as ``validation.check_text`` requires: Python's ``strip`` trims
-# what ``str.isspace`` calls space, \x1c-\x1f included.
-# Spelled out rather than ``\s``, whose meaning differs between regex engines (the
-# server's, Python's, and the ones that read the schema).
+# What Python's ``strip`` trims (``str.isspace``, \x1c-\x1f included), spelled out:
+# ``\s`` means a little less to the regex engines of pydantic and of schema readers.
 SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Not blank once trimmed, as ``validation.check_text`` requires.
 NOT_BLANK = rf"^[^\x00]*[^{SPACE}\x00][^\x00]*$"
 # ``validation.check_email``'s rule, without the spaces it would trim.
 EMAIL = rf"^[^@{SPACE}\x00]+@[^@{SPACE}\x00]+\.[^@{SPACE}\x00]+$"

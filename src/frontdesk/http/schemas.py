@@ -26,7 +26,7 @@ class Body(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: object) -> object:
+    def _storable(cls, data: object) -> object:
         refuse_unstorable(data)
         return whole_numbers(data)
 
