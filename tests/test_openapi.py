@@ -31,7 +31,8 @@ def request_schemas(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]
     seen: set[str] = set()
     for method, path, operation in operations(doc):
         for parameter in operation.get("parameters", []):
-            yield from _walk(doc, seen, f"{method} {path} {parameter['name']}", parameter["schema"])
+            schema = parameter.get("schema") or parameter["content"]["application/json"]["schema"]
+            yield from _walk(doc, seen, f"{method} {path} {parameter['name']}", schema)
         for media in operation.get("requestBody", {}).get("content", {}).values():
             yield from _walk(doc, seen, f"{method} {path} body", media["schema"])
 

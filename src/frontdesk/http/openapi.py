@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from frontdesk.http.deps import SESSION_COOKIE
 from frontdesk.http.limits import MAX_BODY_BYTES
+from frontdesk.http.widget_extras import CURSORS_SCHEMA
 from frontdesk.inputs import NUL_FREE
 
 PREFIX = "/api/v1"
@@ -83,9 +84,15 @@ REASONS = {
     429: "Too many requests; try again after Retry-After seconds.",
 }
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 0}}}
+# An event of the widget's stream: one server frame, as JSON, as the socket sends it.
+SSE_EVENT = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {"data": {"type": "string", "contentMediaType": "application/json"}},
+}
 # Where a response is not JSON.
 MEDIA = {
-    f"{PREFIX}/widget/stream": {"text/event-stream": {"schema": {"type": "string"}}},
+    f"{PREFIX}/widget/stream": {"text/event-stream": {"schema": SSE_EVENT}},
     f"{PREFIX}/attachments/{{attachment_id}}/{{name}}": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
 }
 
@@ -111,6 +118,10 @@ def truthful(doc: dict[str, Any]) -> None:
             _operation(path, method, operation, schemas)
 
 
+# Query parameters that carry JSON: said as content, so a client (or schemathesis) sends JSON.
+JSON_PARAMETERS = {(f"{PREFIX}/widget/stream", "cursors"): CURSORS_SCHEMA}
+
+
 def _operation(path: str, method: str, operation: dict[str, Any], schemas: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
     responses.pop("422", None)  # FastAPI's HTTPValidationError; ours are added below
@@ -133,6 +144,9 @@ def _operation(path: str, method: str, operation: dict[str, Any], schemas: dict[
             response["headers"] = RETRY_AFTER
         responses[str(status)] = response
     for parameter in operation.get("parameters", []):
+        if (content := JSON_PARAMETERS.get((path, parameter["name"]))) is not None:
+            parameter.pop("schema")
+            parameter["content"] = {"application/json": {"schema": content}}
         _nul_free(parameter.get("schema", {}), schemas, set())
     for media in operation.get("requestBody", {}).get("content", {}).values():
         _nul_free(media.get("schema", {}), schemas, set())

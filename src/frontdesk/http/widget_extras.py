@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
@@ -33,7 +34,6 @@ from frontdesk.messages.views import message_data
 from frontdesk.websites.models import Website
 from frontdesk.websites.settings import effective
 from frontdesk.ws.connection import QUEUE_FRAMES
-from frontdesk.ws.frames import MAX_CURSORS
 from frontdesk.ws.session import HEARTBEAT_S, open_session
 
 router = APIRouter(prefix="/widget", tags=["widget"])
@@ -201,6 +201,21 @@ async def read(body: ReadIn, actor: CurrentVisitor, ctx: Ctx) -> None:
     await mark_read(ctx, actor, body.conversation_id, body.seq)
 
 
+# A visitor has a few conversations; 50 cursors of conversation ids fit 4,000 characters,
+# and URL-encoded (up to 3 bytes a character) those stay under the 16 KiB uvicorn reads of
+# a request line: a longer one is refused there, before any of this, as a plain-text 400.
+STREAM_CURSORS = 50
+CURSORS_MAX_CHARS = 4000
+_CONVERSATION_ID = re.compile(r"^[0-9A-Za-z]{1,64}$")
+# The OpenAPI document says it as JSON content (http/openapi.py).
+CURSORS_SCHEMA = {
+    "type": "object",
+    "maxProperties": STREAM_CURSORS,
+    "propertyNames": {"pattern": _CONVERSATION_ID.pattern},
+    "additionalProperties": {"type": "integer", "minimum": 0, "maximum": INT_MAX},
+}
+
+
 def _cursors(raw: str) -> dict[str, int]:
     try:
         parsed = orjson.loads(raw)
@@ -208,8 +223,8 @@ def _cursors(raw: str) -> dict[str, int]:
         raise Invalid('"cursors" must be a JSON object of conversation id to seq', field="cursors") from None
     if (
         not isinstance(parsed, dict)
-        or len(parsed) > MAX_CURSORS
-        or not all(isinstance(v, int) and 0 <= v <= INT_MAX for v in parsed.values())
+        or len(parsed) > STREAM_CURSORS
+        or not all(_CONVERSATION_ID.match(k) and isinstance(v, int) and 0 <= v <= INT_MAX for k, v in parsed.items())
     ):
         raise Invalid(f'"cursors" must be a JSON object of conversation id to seq (0-{INT_MAX})', field="cursors")
     refuse_unstorable(parsed, "cursors")
@@ -218,7 +233,10 @@ def _cursors(raw: str) -> dict[str, int]:
 
 @router.get("/stream", response_class=StreamingResponse)
 async def stream(
-    request: Request, actor: CurrentVisitor, ctx: Ctx, cursors: Annotated[str, Query(max_length=100_000)] = "{}"
+    request: Request,
+    actor: CurrentVisitor,
+    ctx: Ctx,
+    cursors: Annotated[str, Query(max_length=CURSORS_MAX_CHARS, description="{conversation id: seq}, as JSON")] = "{}",
 ) -> StreamingResponse:
     """The socket's frames as Server-Sent Events, for networks that block WebSockets."""
     frames: asyncio.Queue[str | None] = asyncio.Queue(QUEUE_FRAMES)
