@@ -257,7 +257,7 @@ def test_attachments_are_checked_stored_and_served_safely(server: Server) -> Non
         "/api/v1/widget/messages",
         json={"client_ref": str(uuid.uuid4()), "body": "mine now", "attachment_ids": [file["id"]]},
     )
-    assert stolen.status_code == 422 and stolen.json()["error"]["field"] == "attachment_ids"
+    assert stolen.status_code == 404 and stolen.json()["error"]["field"] == "attachment_ids"
     unbound = vis.http.post("/api/v1/widget/attachments", files={"file": ("a.txt", b"hello", "text/plain")}).json()
     assert httpx.get(server.url + unbound["url"]).status_code == 404  # not served before it is sent
 

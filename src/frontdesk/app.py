@@ -7,7 +7,7 @@ import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
@@ -29,6 +29,7 @@ from frontdesk.http import (
     health,
     inbox_tools,
     invitations,
+    openapi,
     pages,
     routing,
     tokens,
@@ -39,6 +40,7 @@ from frontdesk.http import (
 from frontdesk.http.cors import WidgetCORS
 from frontdesk.http.headers import SecurityHeaders
 from frontdesk.http.limits import BodyLimit
+from frontdesk.http.params import refuse_unstorable_params
 from frontdesk.http.timing import ServerTiming
 from frontdesk.jobs.worker import Worker
 from frontdesk.mail.sender import MailSender, MemorySender, SmtpSender
@@ -137,7 +139,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     app.hsts_seconds = settings.hsts_seconds
     errors.install(app)
-    api = APIRouter(prefix="/api/v1")
+    openapi.install(app)
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(refuse_unstorable_params)])
     modules = (
         auth,
         account,

@@ -5,7 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import Actor, AgentActor
 from frontdesk.attachments.models import Attachment
-from frontdesk.errors import Invalid
+from frontdesk.errors import Invalid, NotFound
 from frontdesk.storage.db import Database
 
 MAX_PER_MESSAGE = 10
@@ -27,7 +27,7 @@ async def claim_for_message(session: AsyncSession, actor: Actor, ids: list[str])
     found = {a.id: a for a in rows}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise Invalid(f'"attachment_ids": no upload of yours named {missing[0]}', field="attachment_ids")
+        raise NotFound(f'"attachment_ids": no upload of yours named {missing[0]}', field="attachment_ids")
     return [found[i] for i in ids]
 
 

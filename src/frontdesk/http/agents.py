@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -10,6 +12,7 @@ from frontdesk.agents.models import Agent
 from frontdesk.http.deps import Ctx, CurrentAgent
 from frontdesk.http.schemas import Body
 from frontdesk.routing import availability
+from frontdesk.routing.availability import MAX_CHATS_LIMIT
 
 router = APIRouter(tags=["agents"])
 
@@ -45,12 +48,14 @@ class AgentList(BaseModel):
 
 
 class StatusIn(Body):
-    status: str = Field(description="online, away or offline")
+    status: Literal["online", "away", "offline"]
 
 
 class AgentPatch(Body):
-    max_chats: int | None = None
-    role: str | None = None
+    max_chats: int | None = Field(default=None, ge=0, le=MAX_CHATS_LIMIT, description="chats at once; 0: none")
+    role: Literal["owner", "admin", "supervisor", "agent"] | None = Field(
+        default=None, description="only owners may make owners"
+    )
     all_teams: bool | None = None
     active: bool | None = None
 
@@ -75,5 +80,6 @@ async def set_status(agent_id: str, body: StatusIn, actor: CurrentAgent, ctx: Ct
 
 @router.patch("/agents/{agent_id}")
 async def update_agent(agent_id: str, body: AgentPatch, actor: CurrentAgent, ctx: Ctx) -> AgentRow:
-    changes = availability.AgentChanges(**{k: getattr(body, k) for k in body.model_fields_set})
+    given = body.model_dump(exclude_none=True)  # null: unchanged (all_teams: null is not false)
+    changes = availability.AgentChanges(**given)
     return AgentRow.of(await availability.update_agent(ctx, actor, agent_id, changes))

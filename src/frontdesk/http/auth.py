@@ -16,6 +16,7 @@ from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, client_ip, public_origin, same_origin
 from frontdesk.http.schemas import AgentOut, Body, WebsiteOut
+from frontdesk.inputs import MAX_PASSWORD_CHARS
 from frontdesk.workspaces.queries import get_workspace, websites_of
 
 router = APIRouter(tags=["auth"])
@@ -29,8 +30,8 @@ _STEPS: dict[SessionStage, Step] = {
 
 
 class LoginIn(Body):
-    email: str
-    password: str
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=MAX_PASSWORD_CHARS)
 
 
 class LoginOut(BaseModel):

@@ -1,17 +1,22 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+import re
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
 from frontdesk.contacts import actions
 from frontdesk.contacts.blocking import set_blocked
 from frontdesk.contacts.queries import get_contact, list_contacts
 from frontdesk.errors import Invalid, NotFound
 from frontdesk.http.deps import Ctx, CurrentAgent
-from frontdesk.http.schemas import Body, ContactOut, ContactPage
+from frontdesk.http.schemas import Body, ContactOut, ContactPage, CustomAttributes
+from frontdesk.inputs import EMAIL_OR_EMPTY, NOT_BLANK
 
 router = APIRouter(tags=["contacts"])
+# An offset; nine digits is past any workspace's contacts and inside the database's range.
+_CURSOR = re.compile(r"^[0-9]{1,9}$")
 
 
 @router.get("/contacts")
@@ -20,9 +25,9 @@ async def contacts(
     ctx: Ctx,
     q: Annotated[str | None, Query(max_length=200, description="name or email contains")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(pattern=_CURSOR.pattern, description="the page before's next_cursor")] = None,
 ) -> ContactPage:
-    if cursor is not None and not cursor.isdigit():
+    if cursor is not None and not _CURSOR.match(cursor):
         raise Invalid('"cursor" is not a cursor this server gave out', field="cursor")
     offset = int(cursor or 0)
     rows = await list_contacts(ctx.db, actor.workspace_id, q=q, limit=limit + 1, offset=offset)
@@ -49,10 +54,10 @@ async def block(contact_id: str, body: BlockIn, actor: CurrentAgent, ctx: Ctx) -
 
 
 class ContactPatch(Body):
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    custom_attributes: dict[str, Any] | None = None
+    name: str | None = Field(default=None, max_length=200, pattern=NOT_BLANK)
+    email: str | None = Field(default=None, max_length=320, pattern=EMAIL_OR_EMPTY, description='"": none')
+    phone: str | None = Field(default=None, max_length=50)
+    custom_attributes: CustomAttributes | None = Field(default=None, description="merged; null removes a key")
 
 
 @router.patch("/contacts/{contact_id}")

@@ -3,12 +3,15 @@ says what was wrong and what was expected."""
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 
 from frontdesk.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from frontdesk.ratelimits.limiter import RateLimited
@@ -39,9 +42,38 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc.detail))
+    response = error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc.detail))
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method of the path: Starlette's 405 names only those of the first route that
+    matched the path, and GET and POST of one path are two routes. A documented path
+    answers with the methods its document lists (a fixed path, like
+    ``/conversations/unread-counts``, over a pattern that also matches it)."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi()["paths"]
+    documented = [template for template in paths if _template(template).match(request.url.path)]
+    if documented:
+        return sorted(method.upper() for method in paths[min(documented, key=lambda t: t.count("{"))])
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+@functools.cache
+def _template(path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

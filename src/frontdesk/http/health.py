@@ -15,7 +15,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
-@router.get("/readyz", response_model=None)
+@router.get("/readyz", response_model=None, responses={503: {"description": "The database does not answer."}})
 async def readyz(ctx: Ctx) -> JSONResponse:
     """The process can do its work: the database answers."""
     try:

@@ -4,7 +4,6 @@ contact's history, and starting a chat."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -23,6 +22,8 @@ from frontdesk.errors import NotFound
 from frontdesk.events import ConversationData, MessageData, PageViewData
 from frontdesk.http.deps import Ctx, CurrentAgent
 from frontdesk.http.schemas import Body, ContactOut
+from frontdesk.inputs import CLIENT_REF, NOT_BLANK, WORD, Time
+from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.views import message_data
 from frontdesk.search.queries import SearchFilter, search_messages
 
@@ -43,12 +44,12 @@ class SearchResults(BaseModel):
 async def search(
     actor: CurrentAgent,
     ctx: Ctx,
-    q: Annotated[str, Query(min_length=1, max_length=200)],
+    q: Annotated[str, Query(min_length=1, max_length=200, pattern=WORD, description="words to find")],
     status: Literal["open", "pending", "resolved"] | None = None,
-    assignee_id: str | None = None,
+    assignee_id: Annotated[str | None, Query(max_length=64)] = None,
     label: Annotated[str | None, Query(max_length=50)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Time | None = None,
+    until: Time | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> SearchResults:
     """Messages containing every word (the last as a prefix), newest first; and contacts
@@ -83,14 +84,18 @@ class CannedList(BaseModel):
 
 
 class CannedIn(Body):
-    shortcut: str = Field(max_length=60)
-    body: str = Field(max_length=20_000)
-    shared: bool = True
+    shortcut: str = Field(
+        max_length=51, pattern=r"^/?[a-zA-Z0-9][a-zA-Z0-9_-]{0,49}$", description='typed after "/"; kept lowercase'
+    )
+    body: str = Field(max_length=BODY_MAX_CHARS, pattern=NOT_BLANK)
+    shared: bool = Field(default=True, description="the whole workspace's (owners and admins only); false: mine")
 
 
 @router.get("/canned-responses")
 async def list_canned(
-    actor: CurrentAgent, ctx: Ctx, q: Annotated[str | None, Query(max_length=60)] = None
+    actor: CurrentAgent,
+    ctx: Ctx,
+    q: Annotated[str | None, Query(max_length=60, description="shortcut starts with")] = None,
 ) -> CannedList:
     return CannedList(items=[CannedOut.of(r) for r in await canned.list_canned(ctx.db, actor, q)])
 
@@ -172,8 +177,8 @@ async def contact_conversations(contact_id: str, actor: CurrentAgent, ctx: Ctx) 
 
 
 class StartIn(Body):
-    body: str = Field(max_length=20_000)
-    client_ref: str | None = None
+    body: str = Field(max_length=BODY_MAX_CHARS, pattern=NOT_BLANK)
+    client_ref: str | None = Field(default=None, pattern=CLIENT_REF)
 
 
 @router.post("/contacts/{contact_id}/conversations", status_code=201)

@@ -3,16 +3,20 @@ sets a name and password, and is logged in."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from frontdesk.agents import invitations
 from frontdesk.agents.models import Invitation
+from frontdesk.agents.password_policy import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS
 from frontdesk.agents.sessions import open_session
 from frontdesk.clock import isoformat
 from frontdesk.http.auth import set_session_cookie
 from frontdesk.http.deps import Ctx, CurrentAgent, client_ip, public_origin
 from frontdesk.http.schemas import AgentOut, Body
+from frontdesk.inputs import EMAIL, NOT_BLANK
 
 router = APIRouter(tags=["agents"])
 
@@ -47,8 +51,10 @@ class InvitationList(BaseModel):
 
 
 class InvitationIn(Body):
-    email: str
-    role: str = "agent"
+    email: str = Field(max_length=320, pattern=EMAIL)
+    role: Literal["owner", "admin", "supervisor", "agent"] = Field(
+        default="agent", description="only owners may invite owners"
+    )
 
 
 class PreviewOut(BaseModel):
@@ -58,8 +64,8 @@ class PreviewOut(BaseModel):
 
 
 class AcceptIn(Body):
-    name: str
-    password: str
+    name: str = Field(max_length=200, pattern=NOT_BLANK)
+    password: str = Field(min_length=MIN_PASSWORD_CHARS, max_length=MAX_PASSWORD_CHARS)
 
 
 @router.post("/invitations", status_code=201)

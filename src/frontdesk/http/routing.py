@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -10,8 +10,11 @@ from sqlalchemy import select
 
 from frontdesk.http.deps import Ctx, CurrentAgent
 from frontdesk.http.schemas import Body
+from frontdesk.inputs import NOT_BLANK, Date, Zone
 from frontdesk.routing import teams
 from frontdesk.routing.models import RoutingRule, Team, TeamMember
+from frontdesk.routing.rules import MAX_CONDITIONS, MAX_PATTERN_CHARS
+from frontdesk.routing.teams import MAX_POSITION, MAX_REASSIGN_SECONDS, MIN_REASSIGN_SECONDS
 
 router = APIRouter(tags=["routing"])
 
@@ -29,12 +32,28 @@ class TeamList(BaseModel):
     items: list[TeamOut]
 
 
+Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$", description="HH:MM")]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class BusinessHours(Body):
+    """routing/hours.py reads it: open hours per weekday in the team's zone, and closed dates."""
+
+    time_zone: Zone
+    weekly: dict[Weekday, list[Annotated[list[Clock], Field(min_length=2, max_length=2)]]] = Field(
+        default_factory=dict, description='per day, ["09:00", "17:00"] spans; each starts before it ends'
+    )
+    holidays: list[Date] = Field(default_factory=list, max_length=366, description="dates like 2026-12-25")
+
+
 class TeamIn(Body):
-    name: str | None = None
-    strategy: str | None = Field(default=None, description="round_robin, least_busy or manual")
-    business_hours: dict[str, Any] | None = None
-    reassign_after_seconds: int | None = None
-    member_ids: list[str] | None = Field(default=None, max_length=1000)
+    name: str | None = Field(default=None, max_length=200, pattern=NOT_BLANK, description="required to create")
+    strategy: Literal["round_robin", "least_busy", "manual"] | None = None
+    business_hours: BusinessHours | None = Field(default=None, description="null: always open")
+    reassign_after_seconds: int | None = Field(
+        default=None, ge=MIN_REASSIGN_SECONDS, le=MAX_REASSIGN_SECONDS, description="null: never reassign"
+    )
+    member_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=1000)
 
 
 async def _teams(ctx: Ctx, workspace_id: str, team_id: str | None = None) -> list[TeamOut]:
@@ -62,8 +81,11 @@ async def _teams(ctx: Ctx, workspace_id: str, team_id: str | None = None) -> lis
 
 
 def _spec(body: TeamIn) -> teams.TeamSpec:
-    given = body.model_fields_set
-    return teams.TeamSpec(**{k: getattr(body, k) for k in given})
+    given = body.model_dump(exclude_unset=True)
+    for name in ("name", "strategy", "member_ids"):  # null: unchanged (the others mean "none")
+        if given.get(name, "") is None:
+            del given[name]
+    return teams.TeamSpec(**given)
 
 
 @router.get("/teams")
@@ -112,16 +134,24 @@ class RuleList(BaseModel):
     items: list[RuleOut]
 
 
+class Condition(Body):
+    """routing/rules.py: ``field`` is url, language, country, prechat.<name> or attribute.<name>."""
+
+    field: str = Field(max_length=100, pattern=r"^(url|language|country)$|^(prechat|attribute)\.[^\x00]*$")
+    op: Literal["contains", "equals", "regex"]
+    value: str = Field(min_length=1, max_length=MAX_PATTERN_CHARS, description="with op regex: a Python regex")
+
+
 class RuleIn(Body):
-    name: str
-    team_id: str
-    conditions: list[dict[str, Any]] = Field(default_factory=list)
+    name: str = Field(max_length=200, pattern=NOT_BLANK)
+    team_id: str = Field(max_length=64)
+    conditions: list[Condition] = Field(default_factory=list, max_length=MAX_CONDITIONS)
     enabled: bool = True
-    position: int | None = None
+    position: int | None = Field(default=None, ge=0, le=MAX_POSITION)
 
 
 class RuleOrder(Body):
-    rule_ids: list[str] = Field(max_length=500)
+    rule_ids: list[Annotated[str, Field(max_length=64)]] = Field(max_length=500)
 
 
 @router.get("/routing-rules")

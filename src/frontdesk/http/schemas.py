@@ -3,22 +3,73 @@ in :mod:`frontdesk.events` and are reused here, so REST and socket agree)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from frontdesk.agents.models import Agent, ApiToken
 from frontdesk.clock import isoformat
+from frontdesk.contacts.actions import MAX_ATTRIBUTE_VALUE_CHARS, MAX_CUSTOM_ATTRIBUTES
 from frontdesk.contacts.models import Contact
 from frontdesk.events import ConversationData, MessageData
+from frontdesk.inputs import NOT_BLANK, refuse_unstorable, whole_numbers
 from frontdesk.websites.models import Website
 from frontdesk.websites.settings import effective
 
 
 class Body(BaseModel):
-    """Request bodies refuse unknown fields: a typo should fail loudly, not be ignored."""
+    """Request bodies refuse unknown fields: a typo should fail loudly, not be ignored;
+    a value of another JSON type than the schema's; and a NUL character or a non-finite
+    number anywhere in them (frontdesk/inputs.py says why)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # "3" is not 3: JSON says which it is
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: object) -> object:
+        refuse_unstorable(data)
+        return whole_numbers(data)
+
+
+# contacts/actions.py's rules: keys 1-100 characters not starting with "_" (those are the
+# server's), values short scalars; null removes a key.
+AttributeValue = (
+    Annotated[str, Field(max_length=MAX_ATTRIBUTE_VALUE_CHARS)]
+    | Annotated[int, Field(ge=-(2**53), le=2**53)]
+    | Annotated[float, Field(allow_inf_nan=False, ge=-1e300, le=1e300)]
+    | bool
+    | None
+)
+_ATTRIBUTE_KEY = r"^[^_\x00][^\x00]*$"
+
+
+def _keys_by_name(schema: dict[str, Any]) -> None:
+    """Pydantic states a key pattern as ``patternProperties``, which lets other keys
+    through with any value; say it as the rule on every key instead."""
+    value = schema.pop("patternProperties")[_ATTRIBUTE_KEY]
+    schema["propertyNames"]["pattern"] = _ATTRIBUTE_KEY
+    schema["additionalProperties"] = value
+
+
+CustomAttributes = Annotated[
+    dict[Annotated[str, Field(min_length=1, max_length=100, pattern=_ATTRIBUTE_KEY)], AttributeValue],
+    Field(max_length=MAX_CUSTOM_ATTRIBUTES, json_schema_extra=_keys_by_name),
+]
+
+
+# The sends that take a client_ref: 201 stores, a resend answers 200 with what was stored.
+RESENT: dict[int | str, dict[str, Any]] = {
+    200: {"model": MessageData, "description": "This client_ref was sent before: the message stored then."}
+}
+
+
+# A message's body may be blank only when it carries files (messages/actions.py).
+SAYS_SOMETHING: dict[str, Any] = {
+    "anyOf": [
+        {"properties": {"body": {"pattern": NOT_BLANK}}},
+        {"required": ["attachment_ids"], "properties": {"attachment_ids": {"minItems": 1}}},
+    ]
+}
 
 
 class AgentOut(BaseModel):

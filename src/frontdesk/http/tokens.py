@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import Field
 
 from frontdesk.agents import actions
 from frontdesk.agents.queries import list_api_tokens
 from frontdesk.http.deps import Ctx, CurrentAgent
 from frontdesk.http.schemas import Body, NewTokenOut, TokenList, TokenOut
+from frontdesk.inputs import NOT_BLANK
 
 router = APIRouter(tags=["tokens"])
 
 
 class TokenIn(Body):
-    name: str
+    name: str = Field(max_length=200, pattern=NOT_BLANK, description="what the token is for")
 
 
 @router.post("/tokens", status_code=201)

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from frontdesk.errors import NotFound
 from frontdesk.http.deps import Ctx, CurrentAgent, public_origin
 from frontdesk.http.schemas import Body, WebsiteOut
+from frontdesk.inputs import NOT_BLANK
 from frontdesk.websites import actions
+from frontdesk.websites.settings import WidgetSettings
 from frontdesk.workspaces.queries import websites_of
 
 router = APIRouter(tags=["websites"])
@@ -19,10 +19,12 @@ class WebsiteList(BaseModel):
 
 
 class WebsitePatch(Body):
-    name: str | None = None
-    url: str | None = None
-    settings: dict[str, Any] | None = None
-    default_team_id: str | None = Field(default=None, description='a team of the workspace; "" for none')
+    name: str | None = Field(default=None, max_length=200, pattern=NOT_BLANK)
+    url: str | None = Field(default=None, max_length=500)
+    settings: WidgetSettings | None = Field(
+        default=None, description="the keys to change; objects merge one level deep"
+    )
+    default_team_id: str | None = Field(default=None, max_length=64, description='a team of the workspace; "" for none')
 
 
 class IdentitySecretOut(BaseModel):
@@ -48,8 +50,9 @@ async def website(website_id: str, request: Request, actor: CurrentAgent, ctx: C
 async def update_website(
     website_id: str, body: WebsitePatch, request: Request, actor: CurrentAgent, ctx: Ctx
 ) -> WebsiteOut:
+    settings = body.settings.model_dump(exclude_unset=True) if body.settings is not None else None
     changes = actions.WebsiteChanges(
-        name=body.name, url=body.url, settings=body.settings, default_team_id=body.default_team_id
+        name=body.name, url=body.url, settings=settings, default_team_id=body.default_team_id
     )
     return WebsiteOut.of(await actions.update_website(ctx, actor, website_id, changes), public_origin(request, ctx))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from frontdesk.actors import VisitorActor
 from frontdesk.contacts.actions import start_visitor_session
@@ -15,7 +15,8 @@ from frontdesk.conversations.queries import visitor_conversations
 from frontdesk.errors import NotFound
 from frontdesk.events import ContactSummary, MessageData
 from frontdesk.http.deps import Ctx, CurrentVisitor, visitor_limits
-from frontdesk.http.schemas import Body, MessagePage
+from frontdesk.http.schemas import RESENT, SAYS_SOMETHING, Body, MessagePage
+from frontdesk.inputs import CLIENT_REF, INT_MAX
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.queries import messages_page
@@ -124,7 +125,7 @@ async def messages(
     conversation_id: str,
     actor: CurrentVisitor,
     ctx: Ctx,
-    after_seq: Annotated[int, Query(ge=0)] = 0,
+    after_seq: Annotated[int, Query(ge=0, le=INT_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MessagePage:
     rows = await messages_page(ctx.db, actor, conversation_id, after_seq=after_seq, limit=limit)
@@ -132,13 +133,17 @@ async def messages(
 
 
 class VisitorMessageIn(Body):
-    body: str = Field(max_length=BODY_MAX_CHARS * 2, description=f"1-{BODY_MAX_CHARS} characters after trimming")
-    client_ref: str = Field(description="your id for this message (a UUID); resending it is safe")
-    conversation_id: str | None = None
-    attachment_ids: list[str] = Field(default_factory=list, max_length=10)
+    model_config = ConfigDict(json_schema_extra=SAYS_SOMETHING)
+
+    body: str = Field(max_length=BODY_MAX_CHARS, description="may be blank only with attachments")
+    client_ref: str = Field(pattern=CLIENT_REF, description="your id for this message (a UUID); resending it is safe")
+    conversation_id: str | None = Field(default=None, max_length=64, description="none: start a conversation")
+    attachment_ids: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=10)
 
 
-@router.post("/messages", status_code=201, dependencies=[visitor_limits(MESSAGES_VISITOR, MESSAGES_IP)])
+@router.post(
+    "/messages", status_code=201, responses=RESENT, dependencies=[visitor_limits(MESSAGES_VISITOR, MESSAGES_IP)]
+)
 async def post_message(body: VisitorMessageIn, actor: CurrentVisitor, ctx: Ctx, response: Response) -> MessageData:
     new = NewMessage(
         body=body.body,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Query, Request, Response, UploadFile
@@ -19,14 +20,15 @@ from frontdesk.contacts.activity import Visit, record_page_view
 from frontdesk.contacts.identify import Identity, identify_visitor
 from frontdesk.context import Context
 from frontdesk.conversations.actions import mark_read, set_typing
-from frontdesk.conversations.feedback import rate_conversation, request_transcript
+from frontdesk.conversations.feedback import MAX_COMMENT_CHARS, rate_conversation, request_transcript
 from frontdesk.conversations.offline import OfflineMessage, leave_offline_message
 from frontdesk.conversations.queries import conversation_for
 from frontdesk.conversations.site_notes import notify_agents
 from frontdesk.errors import Forbidden, Invalid
 from frontdesk.events import AttachmentData, ContactSummary, MessageData
 from frontdesk.http.deps import Ctx, CurrentVisitor, visitor_limits
-from frontdesk.http.schemas import Body
+from frontdesk.http.schemas import RESENT, Body, CustomAttributes
+from frontdesk.inputs import CLIENT_REF, EMAIL, EMAIL_OR_EMPTY, INT_MAX, NOT_BLANK, refuse_unstorable
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.views import message_data
@@ -51,21 +53,26 @@ from frontdesk.realtime.socket_caps import Cap, caps_for
 from frontdesk.websites.models import Website
 from frontdesk.websites.settings import TURN_ON, effective
 from frontdesk.ws.connection import QUEUE_FRAMES
-from frontdesk.ws.frames import MAX_CURSORS
 from frontdesk.ws.session import HEARTBEAT_S, open_session
 
 router = APIRouter(prefix="/widget", tags=["widget"])
 
 
 class IdentifyIn(Body):
-    name: str | None = Field(default=None, max_length=400)
-    email: str | None = Field(default=None, max_length=400)
-    phone: str | None = Field(default=None, max_length=100)
-    external_id: str | None = Field(default=None, max_length=400)
-    signature: str | None = Field(default=None, max_length=200)
-    custom_attributes: dict[str, Any] | None = None
-    nickname: str | None = Field(default=None, max_length=400, description="the name agents see (Olark)")
-    status: list[str] | None = Field(default=None, max_length=20, description="lines for the agent's view (Olark)")
+    name: str | None = Field(default=None, max_length=200, pattern=NOT_BLANK)
+    email: str | None = Field(default=None, max_length=320, pattern=EMAIL_OR_EMPTY, description='"": none')
+    phone: str | None = Field(default=None, max_length=50)
+    external_id: str | None = Field(default=None, max_length=200, pattern=NOT_BLANK)
+    signature: str | None = Field(
+        default=None, pattern=r"^[0-9A-Fa-f]{64}$", description="HMAC-SHA256 of external_id, in hex"
+    )
+    custom_attributes: CustomAttributes | None = None
+    nickname: str | None = Field(
+        default=None, max_length=200, pattern=NOT_BLANK, description="the name agents see (Olark)"
+    )
+    status: list[Annotated[str, Field(max_length=300, pattern=NOT_BLANK)]] | None = Field(
+        default=None, max_length=20, description="lines for the agent's view (Olark)"
+    )
 
 
 class IdentifyOut(BaseModel):
@@ -89,12 +96,12 @@ async def identify(body: IdentifyIn, actor: CurrentVisitor, ctx: Ctx) -> Identif
 
 
 class ActivityIn(Body):
-    url: str = Field(max_length=2000)
+    url: str = Field(max_length=2000, pattern=r"^https?://[^\x00]*$", description="an http(s) URL")
     title: str = Field(default="", max_length=500)
     referrer: str = Field(default="", max_length=2000)
     language: str | None = Field(default=None, max_length=35)
     time_zone: str | None = Field(default=None, max_length=64)
-    screen: dict[str, int] | None = None
+    screen: dict[str, Annotated[int, Field(ge=0, le=100_000)]] | None = Field(default=None, max_length=10)
 
 
 @router.post("/activity", status_code=204, dependencies=[visitor_limits(ACTIVITY_VISITOR)])
@@ -112,13 +119,15 @@ async def activity(body: ActivityIn, request: Request, actor: CurrentVisitor, ct
 
 
 class OfflineIn(Body):
-    client_ref: str
-    name: str = Field(max_length=400)
-    email: str = Field(max_length=400)
-    body: str = Field(max_length=BODY_MAX_CHARS * 2)
+    client_ref: str = Field(pattern=CLIENT_REF)
+    name: str = Field(max_length=200, pattern=NOT_BLANK)
+    email: str = Field(max_length=320, pattern=EMAIL)
+    body: str = Field(max_length=BODY_MAX_CHARS, pattern=NOT_BLANK)
 
 
-@router.post("/offline-messages", status_code=201, dependencies=[visitor_limits(OFFLINE_VISITOR, OFFLINE_IP)])
+@router.post(
+    "/offline-messages", status_code=201, responses=RESENT, dependencies=[visitor_limits(OFFLINE_VISITOR, OFFLINE_IP)]
+)
 async def offline_message(body: OfflineIn, actor: CurrentVisitor, ctx: Ctx, response: Response) -> MessageData:
     offline = OfflineMessage(client_ref=body.client_ref, name=body.name, email=body.email, body=body.body)
     message, duplicate = await leave_offline_message(ctx, actor, offline)
@@ -128,8 +137,8 @@ async def offline_message(body: OfflineIn, actor: CurrentVisitor, ctx: Ctx, resp
 
 
 class RatingIn(Body):
-    score: int
-    comment: str | None = Field(default=None, max_length=4000)
+    score: int = Field(ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=MAX_COMMENT_CHARS)
 
 
 class RatingOut(BaseModel):
@@ -144,7 +153,7 @@ async def rating(conversation_id: str, body: RatingIn, actor: CurrentVisitor, ct
 
 
 class TranscriptIn(Body):
-    email: str = Field(max_length=400)
+    email: str = Field(max_length=320, pattern=EMAIL)
 
 
 @router.post(
@@ -169,7 +178,7 @@ async def attachment(file: UploadFile, actor: CurrentVisitor, ctx: Ctx) -> Attac
 
 
 class NoteIn(Body):
-    body: str = Field(max_length=BODY_MAX_CHARS * 2)
+    body: str = Field(max_length=BODY_MAX_CHARS, pattern=NOT_BLANK)
 
 
 @router.post("/notify", status_code=204, dependencies=[visitor_limits(NOTES_VISITOR)])
@@ -178,11 +187,13 @@ async def notify(body: NoteIn, actor: CurrentVisitor, ctx: Ctx) -> None:
 
 
 class SiteMessageIn(Body):
-    client_ref: str
-    body: str = Field(max_length=BODY_MAX_CHARS * 2)
+    client_ref: str = Field(pattern=CLIENT_REF)
+    body: str = Field(max_length=BODY_MAX_CHARS, pattern=NOT_BLANK)
 
 
-@router.post("/site-messages", status_code=201, dependencies=[visitor_limits(MESSAGES_VISITOR, MESSAGES_IP)])
+@router.post(
+    "/site-messages", status_code=201, responses=RESENT, dependencies=[visitor_limits(MESSAGES_VISITOR, MESSAGES_IP)]
+)
 async def site_message(body: SiteMessageIn, actor: CurrentVisitor, ctx: Ctx, response: Response) -> MessageData:
     async with ctx.db.reader() as session:
         website = await session.get_one(Website, actor.website_id)
@@ -196,8 +207,8 @@ async def site_message(body: SiteMessageIn, actor: CurrentVisitor, ctx: Ctx, res
 
 
 class TypingIn(Body):
-    conversation_id: str
-    state: str = Field(pattern="^(start|stop)$")
+    conversation_id: str = Field(max_length=64)
+    state: Literal["start", "stop"]
 
 
 @router.post("/typing", status_code=204, dependencies=[visitor_limits(TYPING_VISITOR)])
@@ -208,13 +219,28 @@ async def typing(body: TypingIn, actor: CurrentVisitor, ctx: Ctx) -> None:
 
 
 class ReadIn(Body):
-    conversation_id: str
-    seq: int = Field(ge=0)
+    conversation_id: str = Field(max_length=64)
+    seq: int = Field(ge=0, le=INT_MAX)
 
 
 @router.post("/read", status_code=204, dependencies=[visitor_limits(READS_VISITOR)])
 async def read(body: ReadIn, actor: CurrentVisitor, ctx: Ctx) -> None:
     await mark_read(ctx, actor, body.conversation_id, body.seq)
+
+
+# A visitor has a few conversations; 50 cursors of conversation ids fit 4,000 characters,
+# and URL-encoded (up to 3 bytes a character) those stay under the 16 KiB uvicorn reads of
+# a request line: a longer one is refused there, before any of this, as a plain-text 400.
+STREAM_CURSORS = 50
+CURSORS_MAX_CHARS = 4000
+_CONVERSATION_ID = re.compile(r"^[0-9A-Za-z]{1,64}$")
+# The OpenAPI document says it as JSON content (http/openapi.py).
+CURSORS_SCHEMA = {
+    "type": "object",
+    "maxProperties": STREAM_CURSORS,
+    "propertyNames": {"pattern": _CONVERSATION_ID.pattern},
+    "additionalProperties": {"type": "integer", "minimum": 0, "maximum": INT_MAX},
+}
 
 
 def _cursors(raw: str) -> dict[str, int]:
@@ -224,16 +250,20 @@ def _cursors(raw: str) -> dict[str, int]:
         raise Invalid('"cursors" must be a JSON object of conversation id to seq', field="cursors") from None
     if (
         not isinstance(parsed, dict)
-        or len(parsed) > MAX_CURSORS
-        or not all(isinstance(k, str) and isinstance(v, int) and v >= 0 for k, v in parsed.items())
+        or len(parsed) > STREAM_CURSORS
+        or not all(_CONVERSATION_ID.match(k) and isinstance(v, int) and 0 <= v <= INT_MAX for k, v in parsed.items())
     ):
-        raise Invalid('"cursors" must be a JSON object of conversation id to seq (>= 0)', field="cursors")
+        raise Invalid(f'"cursors" must be a JSON object of conversation id to seq (0-{INT_MAX})', field="cursors")
+    refuse_unstorable(parsed, "cursors")
     return parsed
 
 
 @router.get("/stream", response_class=StreamingResponse)
 async def stream(
-    request: Request, actor: CurrentVisitor, ctx: Ctx, cursors: Annotated[str, Query(max_length=100_000)] = "{}"
+    request: Request,
+    actor: CurrentVisitor,
+    ctx: Ctx,
+    cursors: Annotated[str, Query(max_length=CURSORS_MAX_CHARS, description="{conversation id: seq}, as JSON")] = "{}",
 ) -> StreamingResponse:
     """The socket's frames as Server-Sent Events, for networks that block WebSockets.
     Counted against the same caps as sockets (per IP address, per visitor): over one,

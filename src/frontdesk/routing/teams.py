@@ -22,6 +22,11 @@ from frontdesk.websites.actions import require_admin
 UNCHANGED: Any = object()
 # Shorter than a minute would reassign chats while the agent is still typing.
 MIN_REASSIGN_SECONDS = 30
+# A rule's place in the list; a new rule goes after the last, so the last must leave
+# room below the column's limit (2**31 - 1) for every rule a workspace will ever add.
+MAX_POSITION = 1_000_000
+# A day: a chat unanswered that long is not waiting for a reassignment any more.
+MAX_REASSIGN_SECONDS = 86_400
 
 
 @dataclass(frozen=True)
@@ -65,9 +70,11 @@ def _apply(team: Team, spec: TeamSpec) -> None:
         team.business_hours = check_hours(spec.business_hours)
     if spec.reassign_after_seconds is not UNCHANGED:
         seconds = spec.reassign_after_seconds
-        if seconds is not None and (not isinstance(seconds, int) or seconds < MIN_REASSIGN_SECONDS):
+        if seconds is not None and (
+            not isinstance(seconds, int) or not MIN_REASSIGN_SECONDS <= seconds <= MAX_REASSIGN_SECONDS
+        ):
             raise Invalid(
-                f'"reassign_after_seconds" must be null or at least {MIN_REASSIGN_SECONDS}',
+                f'"reassign_after_seconds" must be null or {MIN_REASSIGN_SECONDS}-{MAX_REASSIGN_SECONDS}',
                 field="reassign_after_seconds",
             )
         team.reassign_after_seconds = seconds

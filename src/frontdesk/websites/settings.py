@@ -3,7 +3,7 @@ model is the one place that says which keys exist, their defaults and their limi
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,7 +19,7 @@ TURN_ON = "an admin can turn them on in the website's widget settings"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON's types as they are: "20" is not 20
 
 
 class PrechatField(_Strict):
@@ -43,7 +43,9 @@ class Prechat(_Strict):
 class AttachmentRules(_Strict):
     enabled: bool = True
     max_bytes: int = Field(default=DEFAULT_MAX_ATTACHMENT_BYTES, ge=1024, le=50 * 1024 * 1024)
-    types: list[str] = Field(default_factory=lambda: list(DEFAULT_ATTACHMENT_TYPES), max_length=50)
+    types: list[Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=lambda: list(DEFAULT_ATTACHMENT_TYPES), max_length=50
+    )
 
 
 class WidgetSettings(_Strict):

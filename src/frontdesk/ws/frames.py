@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from frontdesk.errors import DomainError
+from frontdesk.errors import DomainError, Invalid
+from frontdesk.inputs import INT_MAX, refuse_unstorable
 
 PROTOCOL_VERSION = 1
 # A console tracks the conversations it has shown since it loaded; a long day of a busy
@@ -35,6 +36,10 @@ class FrameError(DomainError):
         self.retry_after = retry_after  # seconds, when the frame was refused by a rate limit
 
 
+# Conversation id -> the last seq the client has.
+Cursors = dict[Annotated[str, Field(max_length=64)], Annotated[int, Field(ge=0, le=INT_MAX)]]
+
+
 class _Frame(BaseModel):
     model_config = ConfigDict(extra="ignore")  # additive protocol changes: ignore what we do not know
     ref: str | None = Field(default=None, max_length=100)
@@ -42,14 +47,14 @@ class _Frame(BaseModel):
 
 class Hello(_Frame):
     type: Literal["hello"]
-    protocol: int = PROTOCOL_VERSION
+    protocol: int = Field(default=PROTOCOL_VERSION, ge=0, le=INT_MAX)
     token: str | None = Field(default=None, max_length=2000)
-    cursors: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict, max_length=MAX_CURSORS)
+    cursors: Cursors = Field(default_factory=dict, max_length=MAX_CURSORS)
 
 
 class Resume(_Frame):
     type: Literal["resume"]
-    cursors: dict[str, Annotated[int, Field(ge=0)]] = Field(max_length=MAX_CURSORS)
+    cursors: Cursors = Field(max_length=MAX_CURSORS)
 
 
 class Send(_Frame):
@@ -70,7 +75,7 @@ class TypingFrame(_Frame):
 class Read(_Frame):
     type: Literal["read"]
     conversation_id: str = Field(max_length=64)
-    seq: int = Field(ge=0)
+    seq: int = Field(ge=0, le=INT_MAX)
 
 
 class Ping(_Frame):
@@ -104,6 +109,10 @@ def parse(raw: str | bytes) -> ClientFrame:
     if adapter is None:
         known = ", ".join(_ADAPTERS)
         raise FrameError("unknown_type", f'"type" must be one of {known}; got {kind!r}', field="type", ref=ref)
+    try:
+        refuse_unstorable(data)  # a NUL reaches no database, from any frame (inputs.py)
+    except Invalid as exc:
+        raise FrameError("invalid", exc.message, field=exc.field, ref=ref) from None
     try:
         frame: ClientFrame = adapter.validate_python(data)
     except ValidationError as exc:
