@@ -57,6 +57,14 @@ JUDGED_ON_MORE_THAN_SHAPE = (
     # A condition's regex must compile in Python's dialect, not only ECMAScript's.
     "POST /api/v1/routing-rules",
     "PUT /api/v1/routing-rules/{rule_id}",
+    # A new password must not be on the shipped list of common passwords (agents/).
+    "POST /api/v1/auth/password-reset/confirm",
+    "POST /api/v1/invite/{secret}",
+    "PUT /api/v1/me/password",
+    # A two-factor code is right only for the secret and the clock's 30-second step.
+    "POST /api/v1/auth/two-factor",
+    "POST /api/v1/me/two-factor/confirm",
+    "POST /api/v1/me/two-factor/disable",
     # The file's bytes must be of an allowed type (and not empty).
     "POST /api/v1/attachments",
     "POST /api/v1/widget/attachments",

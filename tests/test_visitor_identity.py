@@ -128,7 +128,8 @@ def test_switching_unverified_ids_in_one_browser_starts_a_new_contact(server: Se
     shared.identify(external_id="u-carol", name="Carol")
     carol_chat = shared.say("carol writes")["conversation_id"]
     carol_id = shared.contact_id
-    shared.identify(external_id="u-dave")
+    dave = shared.identify(external_id="u-dave", custom_attributes={"plan": "pro"}, status=["Cart: 1"])
+    assert dave.status_code == 200, dave.text
     assert shared.contact_id != carol_id and carol_chat not in shared.conversation_ids()
     # Saying the same id again is the same person: nothing changes.
     again = Browser(server)

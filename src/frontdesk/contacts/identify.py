@@ -154,4 +154,11 @@ def _another_person(previous: Contact) -> Contact:
         name=anonymous_name(contact_id),
         device=dict(previous.device),
         last_ip=previous.last_ip,
+        # Set here, not left to the columns' defaults: those apply at the INSERT, and the
+        # identify call changes this contact before that.
+        custom_attributes={},
+        status_lines=[],
+        blocked=False,
+        token_version=0,
+        external_id_verified=False,
     )

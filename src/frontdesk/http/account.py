@@ -10,18 +10,26 @@ from frontdesk.agents import two_factor
 from frontdesk.agents.login import promote
 from frontdesk.agents.models import SessionStage
 from frontdesk.agents.password_change import PasswordChange, change_password
+from frontdesk.agents.password_policy import MAX_PASSWORD_CHARS as NEW_PASSWORD_MAX_CHARS
+from frontdesk.agents.password_policy import MIN_PASSWORD_CHARS
 from frontdesk.agents.queries import session_for
 from frontdesk.agents.sessions import end_other_sessions
-from frontdesk.http.auth import CodeIn, set_session_cookie
+from frontdesk.http.auth import CODE_MAX_CHARS, CodeIn, set_session_cookie
 from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, EnrollingAgent
 from frontdesk.http.schemas import Body
+from frontdesk.inputs import MAX_PASSWORD_CHARS, NUL_FREE
 
 router = APIRouter(tags=["account"])
 
 
 class PasswordIn(Body):
-    current_password: str
-    new_password: str = Field(description="At least 12 characters, and not a commonly used password")
+    current_password: str = Field(max_length=MAX_PASSWORD_CHARS, pattern=NUL_FREE)
+    new_password: str = Field(
+        min_length=MIN_PASSWORD_CHARS,
+        max_length=NEW_PASSWORD_MAX_CHARS,
+        pattern=NUL_FREE,
+        description="At least 12 characters, and not a commonly used password",
+    )
 
 
 class EndedOut(BaseModel):
@@ -44,8 +52,8 @@ class RecoveryCodesOut(BaseModel):
 
 
 class DisableIn(Body):
-    password: str
-    code: str
+    password: str = Field(max_length=MAX_PASSWORD_CHARS, pattern=NUL_FREE)
+    code: str = Field(max_length=CODE_MAX_CHARS, pattern=NUL_FREE)
 
 
 class RequirementIn(Body):

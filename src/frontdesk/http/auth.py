@@ -10,13 +10,15 @@ from pydantic import BaseModel, Field
 from frontdesk.agents import login as logins
 from frontdesk.agents import password_reset
 from frontdesk.agents.models import SessionStage
+from frontdesk.agents.password_policy import MAX_PASSWORD_CHARS as NEW_PASSWORD_MAX_CHARS
+from frontdesk.agents.password_policy import MIN_PASSWORD_CHARS
 from frontdesk.agents.queries import get_agent
 from frontdesk.agents.sessions import PENDING_LIFETIME, SESSION_LIFETIME, end_session
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, client_ip, public_origin, same_origin
 from frontdesk.http.schemas import AgentOut, Body, WebsiteOut
-from frontdesk.inputs import MAX_PASSWORD_CHARS
+from frontdesk.inputs import EMAIL, MAX_PASSWORD_CHARS, NUL_FREE
 from frontdesk.workspaces.queries import get_workspace, websites_of
 
 router = APIRouter(tags=["auth"])
@@ -42,17 +44,31 @@ class LoginOut(BaseModel):
     )
 
 
+# A TOTP code is 6 digits, a recovery code a few groups of letters: 64 leaves room for
+# spaces and dashes people type, and refuses a pasted essay before it is compared.
+CODE_MAX_CHARS = 64
+
+
 class CodeIn(Body):
-    code: str = Field(description="6 digits from the authenticator app, or an unused recovery code")
+    code: str = Field(
+        max_length=CODE_MAX_CHARS,
+        pattern=NUL_FREE,
+        description="6 digits from the authenticator app, or an unused recovery code",
+    )
 
 
 class ResetRequestIn(Body):
-    email: str
+    email: str = Field(max_length=320, pattern=EMAIL)
 
 
 class ResetIn(Body):
-    token: str = Field(description="The secret at the end of the emailed link")
-    password: str
+    token: str = Field(max_length=200, pattern=NUL_FREE, description="The secret at the end of the emailed link")
+    password: str = Field(
+        min_length=MIN_PASSWORD_CHARS,
+        max_length=NEW_PASSWORD_MAX_CHARS,
+        pattern=NUL_FREE,
+        description="At least 12 characters, and not a commonly used password",
+    )
 
 
 class WorkspaceOut(BaseModel):

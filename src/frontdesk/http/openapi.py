@@ -45,13 +45,15 @@ VISITOR: list[dict[str, list[str]]] = [{"visitorToken": []}]
 PUBLIC = {
     "/auth/login",
     "/auth/logout",
+    "/auth/password-reset",
+    "/auth/password-reset/confirm",
     "/invite/{secret}",
     "/attachments/{attachment_id}/{name}",
     "/widget/session",
     "/widget/config",
 }
 # The routes a rate limit guards (ratelimits/rules.py): the widget's, and the account ones.
-LIMITED = ("/widget/", "/auth/login", "/invite/")
+LIMITED = ("/widget/", "/auth/login", "/auth/two-factor", "/auth/password-reset", "/invite/", "/me/two-factor")
 # Where a request carries ids of other things or names one in its path: 404 when absent.
 LOOKUPS = ("/widget/config", "/widget/session", "/widget/messages", "/widget/typing", "/widget/read")
 
