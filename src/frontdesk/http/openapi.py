@@ -165,7 +165,8 @@ def _statuses(short: str, method: str, operation: dict[str, Any], secured: bool)
     statuses = {422} if body or operation.get("parameters") else set()
     if body:
         statuses |= {400, 413}
-    if secured or short in ("/auth/login", "/widget/session", "/invite/{secret}"):
+    # Logout: 403 for a cross-origin request (issue #23 adds its Origin check).
+    if secured or short in ("/auth/login", "/auth/logout", "/widget/session", "/invite/{secret}"):
         statuses |= {401, 403}
     if "{" in short or body or short.startswith(LOOKUPS):
         statuses.add(404)
