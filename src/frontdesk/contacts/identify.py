@@ -99,7 +99,8 @@ def _verify(website: Website, external_id: str, signature: str | None) -> bool:
         return False
     if not signature:
         raise Forbidden("this website verifies identities: send the external_id's signature", field="signature")
-    if not hmac.compare_digest(expected_signature(website.identity_secret, external_id), signature.lower()):
+    expected = expected_signature(website.identity_secret, external_id).encode()
+    if not hmac.compare_digest(expected, signature.lower().encode()):  # bytes: any text compares
         raise Forbidden("the signature does not match the external_id", field="signature")
     return True
 
