@@ -43,8 +43,10 @@ from frontdesk.ratelimits.rules import (
     OFFLINE_IP,
     OFFLINE_VISITOR,
     RATINGS_VISITOR,
+    READS_IP,
     READS_VISITOR,
     TRANSCRIPTS_IP,
+    TYPING_IP,
     TYPING_VISITOR,
     UPLOADS_IP,
     UPLOADS_VISITOR,
@@ -211,7 +213,7 @@ class TypingIn(Body):
     state: Literal["start", "stop"]
 
 
-@router.post("/typing", status_code=204, dependencies=[visitor_limits(TYPING_VISITOR)])
+@router.post("/typing", status_code=204, dependencies=[visitor_limits(TYPING_VISITOR, TYPING_IP)])
 async def typing(body: TypingIn, actor: CurrentVisitor, ctx: Ctx) -> None:
     async with ctx.db.reader() as session:
         await conversation_for(session, actor, body.conversation_id)
@@ -223,7 +225,7 @@ class ReadIn(Body):
     seq: int = Field(ge=0, le=INT_MAX)
 
 
-@router.post("/read", status_code=204, dependencies=[visitor_limits(READS_VISITOR)])
+@router.post("/read", status_code=204, dependencies=[visitor_limits(READS_VISITOR, READS_IP)])
 async def read(body: ReadIn, actor: CurrentVisitor, ctx: Ctx) -> None:
     await mark_read(ctx, actor, body.conversation_id, body.seq)
 

@@ -35,6 +35,10 @@ UPLOADS_VISITOR = Rule("uploads.visitor", "20/hour", "uploads from one visitor")
 UPLOADS_IP = Rule("uploads.ip", "100/hour", "uploads from one address")
 TYPING_VISITOR = Rule("typing.visitor", "120/minute", "typing signals from one visitor")
 READS_VISITOR = Rule("reads.visitor", "120/minute", "read receipts from one visitor")
+# The widget sends typing and read signals a few seconds apart at most; twenty a second
+# from one address is a crowd of people chatting at once, or one script with many tokens.
+TYPING_IP = Rule("typing.ip", "1200/minute", "typing signals from one address")
+READS_IP = Rule("reads.ip", "1200/minute", "read receipts from one address")
 IDENTIFY_VISITOR = Rule("identify.visitor", "30/minute", "identify calls from one visitor")
 IDENTIFY_IP = Rule("identify.ip", "120/minute", "identify calls from one address")
 ACTIVITY_VISITOR = Rule("activity.visitor", "120/minute", "page views from one visitor")
@@ -65,6 +69,8 @@ DEFAULTS: tuple[Rule, ...] = (
     UPLOADS_IP,
     TYPING_VISITOR,
     READS_VISITOR,
+    TYPING_IP,
+    READS_IP,
     IDENTIFY_VISITOR,
     IDENTIFY_IP,
     ACTIVITY_VISITOR,

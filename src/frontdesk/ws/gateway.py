@@ -22,7 +22,15 @@ from frontdesk.http.deps import SESSION_COOKIE, bearer, same_origin, visitor_act
 from frontdesk.messages.actions import NewMessage, SendResult, checked, quick_sent, send_fully, send_message
 from frontdesk.messages.quick_send import QuickSend, Stored
 from frontdesk.ratelimits.limiter import RateLimited
-from frontdesk.ratelimits.rules import MESSAGES_IP, MESSAGES_VISITOR, READS_VISITOR, TYPING_VISITOR, Rule
+from frontdesk.ratelimits.rules import (
+    MESSAGES_IP,
+    MESSAGES_VISITOR,
+    READS_IP,
+    READS_VISITOR,
+    TYPING_IP,
+    TYPING_VISITOR,
+    Rule,
+)
 from frontdesk.realtime.socket_caps import Cap, caps_for
 from frontdesk.routing.availability import console_left, console_opened
 from frontdesk.ws.connection import Connection, Replay
@@ -372,11 +380,11 @@ class FrameHandler:
         if isinstance(frame, Send):
             await self._send(frame)
         elif isinstance(frame, TypingFrame):
-            await self._count(TYPING_VISITOR)
+            await self._count(TYPING_VISITOR, TYPING_IP)
             contact_id = await self._may_type(frame.conversation_id)
             await set_typing(self.ctx, self.actor, frame.conversation_id, contact_id, frame.state == "start")
         elif isinstance(frame, Read):
-            await self._count(READS_VISITOR)
+            await self._count(READS_VISITOR, READS_IP)
             await mark_read(self.ctx, self.actor, frame.conversation_id, frame.seq)
         elif isinstance(frame, Resume):
             self.conn.replay(Replay(dict(frame.cursors), then_synced=False))
