@@ -279,7 +279,7 @@ def test_uploads_have_a_quota_honest_names_and_unsent_ones_are_swept(server: Ser
         "/api/v1/widget/messages",
         json={"client_ref": str(uuid.uuid4()), "body": "", "attachment_ids": [tricky.json()["id"]]},
     )
-    assert unsent_again.status_code == 422
+    assert unsent_again.status_code == 404  # gone, as if it never was
 
     big = Visitor(server)
     half_mb = PNG + b"\x00" * (600 * 1024)
