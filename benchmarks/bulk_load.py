@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy import JSON, Table, create_engine, insert
 
 from benchmarks.workspace_gen import Generated, Staff
-from frontdesk.agents.actions import NewAgent, create_agent, log_in
+from frontdesk.agents.actions import NewAgent, create_agent
+from frontdesk.agents.login import Credentials, log_in
 from frontdesk.agents.models import Role
 from frontdesk.agents.queries import actor_for
 from frontdesk.app import make_context
@@ -61,7 +62,7 @@ async def _staff(url: str, var_dir: Path) -> tuple[Staff, Logins]:
     try:
         first = await ensure_first_workspace(ctx)
         assert first is not None, "the database was not fresh"
-        owner, _session = await log_in(ctx, first.owner_email, first.owner_password)
+        owner = (await log_in(ctx, Credentials(first.owner_email, first.owner_password, "127.0.0.1"))).agent
         actor = await actor_for(ctx.db, owner)
         website = (await websites_of(ctx.db, actor.workspace_id))[0]
         agents = [
