@@ -112,7 +112,11 @@ class Connection:
         send: Callable[[list[bytes]], Coroutine[Any, Any, None]],
         close: Callable[[int, str], Coroutine[Any, Any, None]],
         send_now: Callable[[list[bytes]], bool] | None = None,
+        cursors: dict[str, int] | None = None,
     ) -> None:
+        """``cursors``: what the client said it holds (its hello). They count from the
+        first event on: one the bus hands over before the replay is queued (while the
+        session opens) fills the gap from the cursor, not from the start of the chat."""
         self.ctx = ctx
         self.actor = actor
         self._send = send  # encoded frames, in order; one write where the carrier can
@@ -121,9 +125,11 @@ class Connection:
         self._flush_due = False
         self._queue = Mailbox(QUEUE_FRAMES)
         self._out: list[bytes] = []  # frames gathered for the next write
-        self._delivered: dict[str, int] = {}
-        # For chats an agent socket started tracking on first sight (no cursor): that seq.
+        self._delivered: dict[str, int] = dict(cursors or {})
+        # For chats an agent socket started tracking on first sight (no cursor): that seq,
+        # and the seqs below it that arrived late and were delivered all the same.
         self._first_seen: dict[str, int] = {}
+        self._late: dict[str, set[int]] = {}
         self._closing = False
         self._tasks: set[asyncio.Task[None]] = set()
         self.is_visitor = isinstance(actor, VisitorActor)
@@ -248,8 +254,10 @@ class Connection:
                 return True
             delivered = 0  # a new conversation of this visitor's: theirs from the start
         if seq <= delivered:
-            if seq < self._first_seen.get(conv, 0):
+            late = self._late.get(conv)
+            if seq < self._first_seen.get(conv, 0) and (late is None or seq not in late):
                 self._out.append(message.frame)  # older than our first sight, arriving late
+                self._late.setdefault(conv, set()).add(seq)
             return True
         if seq > delivered + 1:
             return False
@@ -257,10 +265,14 @@ class Connection:
         self._delivered[conv] = seq
         return True
 
-    async def _send_stored(self, conversation_id: str, after: int, before: int) -> None:
+    async def _send_stored(
+        self, conversation_id: str, after: int, before: int, skip: set[int] | frozenset[int] = frozenset()
+    ) -> None:
         await self._write()
         rows = await messages_between(self.ctx.db, conversation_id, after, before, include_private=not self.is_visitor)
         for row in rows:
+            if row.seq in skip:
+                continue
             self._out.append(message_frame(row))
             if len(self._out) >= WRITE_FRAMES:
                 await self._write()
@@ -288,8 +300,13 @@ class Connection:
                 return
             last_seq = conversation.last_seq
         already = self._delivered.get(conversation_id, 0)
+        first_seen = self._first_seen.pop(conversation_id, None)
+        late = self._late.pop(conversation_id, set())
+        if first_seen is not None and cursor < first_seen - 1:
+            # Tracked from first sight: the client holds none of what came before it but
+            # the late arrivals this socket passed on.
+            await self._send_stored(conversation_id, cursor, first_seen, skip=late)
         start = max(cursor, already) if conversation_id in self._delivered else cursor
         if last_seq > start:
             await self._send_stored(conversation_id, start, last_seq + 1)
         self._delivered[conversation_id] = max(last_seq, already)
-        self._first_seen.pop(conversation_id, None)

@@ -53,7 +53,7 @@ async def open_session(
     close: Callable[[int, str], Coroutine[Any, Any, None]],
     send_now: Callable[[list[bytes]], bool] | None = None,
 ) -> LiveSession:
-    conn = Connection(ctx, actor, send, close, send_now)
+    conn = Connection(ctx, actor, send, close, send_now, cursors)
     # Subscribe before reading what was missed: nothing published meanwhile is lost.
     subscription = ctx.bus.subscribe(topics_of(actor), conn.on_bus)
     await ctx.bus.ready()
