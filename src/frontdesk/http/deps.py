@@ -33,10 +33,16 @@ def public_origin(request: Request, ctx: Context) -> str:
     return (ctx.settings.public_url or str(request.base_url)).rstrip("/")
 
 
+def client_address(conn: HTTPConnection) -> str | None:
+    """The address rate limits, socket caps and blocking count by: the peer's (uvicorn
+    puts the proxy's client there when told to trust its X-Forwarded-For:
+    docs/deployment.md). None where the server names no peer."""
+    return conn.client.host if conn.client else None
+
+
 def client_ip(request: Request) -> str:
-    """The address rate limits count by: the peer's (uvicorn puts the proxy's client
-    there when told to trust its X-Forwarded-For: docs/deployment.md)."""
-    return request.client.host if request.client else "unknown"
+    """``client_address``, for keys that must be a string."""
+    return client_address(request) or "unknown"
 
 
 def bearer(headers: Headers) -> str | None:
@@ -122,7 +128,7 @@ async def current_visitor(request: Request, ctx: Annotated[Context, Depends(get_
     claims = ctx.visitor_tokens.verify(token) if token else None
     if claims is None:
         raise Unauthorized("a valid visitor token is required; start with POST /api/v1/widget/session")
-    return await visitor_actor(ctx, claims, request.client.host if request.client else None)
+    return await visitor_actor(ctx, claims, client_address(request))
 
 
 async def visitor_actor(ctx: Context, claims: VisitorClaims, ip: str | None = None) -> VisitorActor:

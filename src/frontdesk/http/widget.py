@@ -14,7 +14,7 @@ from frontdesk.contacts.revoke import end_visitor_session
 from frontdesk.conversations.queries import visitor_conversations
 from frontdesk.errors import NotFound
 from frontdesk.events import ContactSummary, MessageData
-from frontdesk.http.deps import Ctx, CurrentVisitor, visitor_limits
+from frontdesk.http.deps import Ctx, CurrentVisitor, client_address, visitor_limits
 from frontdesk.http.schemas import RESENT, SAYS_SOMETHING, Body, MessagePage
 from frontdesk.inputs import CLIENT_REF, INT_MAX
 from frontdesk.messages.actions import NewMessage, send_message
@@ -77,8 +77,7 @@ async def _briefs(ctx: Ctx, actor: VisitorActor) -> list[ConversationBrief]:
 
 @router.post("/session")
 async def session(body: SessionIn, request: Request, ctx: Ctx) -> SessionOut:
-    ip = request.client.host if request.client else None
-    started = await start_visitor_session(ctx, body.website_key, body.token, ip)
+    started = await start_visitor_session(ctx, body.website_key, body.token, client_address(request))
     contact, website = started.contact, started.website
     actor = VisitorActor(
         workspace_id=contact.workspace_id, website_id=website.id, contact_id=contact.id, name=contact.name

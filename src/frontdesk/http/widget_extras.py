@@ -26,7 +26,7 @@ from frontdesk.conversations.queries import conversation_for
 from frontdesk.conversations.site_notes import notify_agents
 from frontdesk.errors import Forbidden, Invalid
 from frontdesk.events import AttachmentData, ContactSummary, MessageData
-from frontdesk.http.deps import Ctx, CurrentVisitor, visitor_limits
+from frontdesk.http.deps import Ctx, CurrentVisitor, client_address, visitor_limits
 from frontdesk.http.schemas import RESENT, Body, CustomAttributes
 from frontdesk.inputs import CLIENT_REF, EMAIL, EMAIL_OR_EMPTY, INT_MAX, NOT_BLANK, refuse_unstorable
 from frontdesk.messages.actions import NewMessage, send_message
@@ -314,5 +314,6 @@ RETRY_STREAM_S = 10
 
 def stream_caps(request: Request, ctx: Context, contact_id: str) -> list[Cap]:
     settings = ctx.settings
-    ip = request.client.host if request.client else None
-    return caps_for(ip, contact_id, per_ip=settings.sockets_per_ip, per_visitor=settings.sockets_per_visitor)
+    return caps_for(
+        client_address(request), contact_id, per_ip=settings.sockets_per_ip, per_visitor=settings.sockets_per_visitor
+    )

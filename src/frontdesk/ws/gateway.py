@@ -18,7 +18,7 @@ from frontdesk.context import Context
 from frontdesk.conversations.actions import mark_read, set_typing
 from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import DomainError, Forbidden, Unauthorized
-from frontdesk.http.deps import SESSION_COOKIE, bearer, same_origin, visitor_actor
+from frontdesk.http.deps import SESSION_COOKIE, bearer, client_address, same_origin, visitor_actor
 from frontdesk.messages.actions import NewMessage, SendResult, checked, quick_sent, send_fully, send_message
 from frontdesk.messages.quick_send import QuickSend, Stored
 from frontdesk.ratelimits.limiter import RateLimited
@@ -68,7 +68,7 @@ async def _visitor(websocket: WebSocket, ctx: Context) -> None:
     try:
         if claims is None:
             raise Unauthorized("the visitor token is missing or not valid; start a new widget session")
-        actor: Actor = await visitor_actor(ctx, claims, websocket.client.host if websocket.client else None)
+        actor: Actor = await visitor_actor(ctx, claims, client_address(websocket))
     except (Unauthorized, Forbidden) as exc:
         await _send(websocket, {"type": "error", "code": exc.code, "message": exc.message})
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
@@ -86,8 +86,12 @@ async def _visitor(websocket: WebSocket, ctx: Context) -> None:
 def _caps(websocket: WebSocket, ctx: Context, contact_id: str | None = None) -> list[Cap]:
     """The address's cap, or (given a visitor) the visitor's alone: counted once each."""
     settings = ctx.settings
-    ip = None if contact_id else (websocket.client.host if websocket.client else None)
-    return caps_for(ip, contact_id, per_ip=settings.sockets_per_ip, per_visitor=settings.sockets_per_visitor)
+    return caps_for(
+        None if contact_id else client_address(websocket),
+        contact_id,
+        per_ip=settings.sockets_per_ip,
+        per_visitor=settings.sockets_per_visitor,
+    )
 
 
 async def _admitted(websocket: WebSocket, ctx: Context, caps: list[Cap]) -> bool:
