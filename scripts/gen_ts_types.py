@@ -79,11 +79,13 @@ def render() -> str:
         'export type AuthorType = "visitor" | "agent" | "system" | "bot";',
         "",
     ]
-    payloads = list(dict.fromkeys(events.CATALOG.values()))
+    # Internal events never reach a client.
+    catalog = {name: model for name, model in events.CATALOG.items() if name not in events.INTERNAL}
+    payloads = list(dict.fromkeys(catalog.values()))
     for model in nested(SHARED + payloads):
         parts += [interface(model), ""]
     parts.append("export interface EventDataMap {")
-    for name, model in events.CATALOG.items():
+    for name, model in catalog.items():
         parts.append(f'  "{name.value}": {ts_name(model.__name__)};')
     parts += ["}", "", "export type EventName = keyof EventDataMap;", ""]
     return "\n".join(parts).replace('type: "visitor" | "agent" | "system" | "bot";', "type: AuthorType;")

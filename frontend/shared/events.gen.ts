@@ -133,6 +133,25 @@ export interface MentionCreated {
   by: AgentSummary;
 }
 
+export interface ContactCreated {
+  contact: ContactSummary;
+}
+
+export interface ConversationAssigned {
+  conversation: Conversation;
+  assignee: AgentSummary | null;
+}
+
+export interface ConversationResolved {
+  conversation: Conversation;
+}
+
+export interface RatingSubmitted {
+  conversation_id: string;
+  score: number;
+  comment: string | null;
+}
+
 export interface EventDataMap {
   "conversation.created": ConversationCreated;
   "conversation.updated": ConversationUpdated;
@@ -147,6 +166,10 @@ export interface EventDataMap {
   "queue.updated": QueueUpdated;
   "agent.status_changed": AgentStatusChanged;
   "mention.created": MentionCreated;
+  "contact.created": ContactCreated;
+  "conversation.assigned": ConversationAssigned;
+  "conversation.resolved": ConversationResolved;
+  "rating.submitted": RatingSubmitted;
 }
 
 export type EventName = keyof EventDataMap;

@@ -44,6 +44,7 @@ from frontdesk.http.params import refuse_unstorable_params
 from frontdesk.http.timing import ServerTiming
 from frontdesk.jobs.worker import Worker
 from frontdesk.mail.sender import MailSender, MemorySender, SmtpSender
+from frontdesk.outbox.dispatch import Dispatcher, DurableListener
 from frontdesk.ratelimits.limiter import RateLimiter, memory_limiter, redis_limiter
 from frontdesk.realtime.bus import Bus
 from frontdesk.realtime.memory import MemoryBus
@@ -85,10 +86,18 @@ def make_context(settings: Settings) -> Context:
     )
 
 
+# The durable listeners (outbox/dispatch.py): each gets the durable events it follows,
+# at least once and in order per conversation. Webhooks are the first; automation,
+# reports and bots join this list.
+DURABLE_LISTENERS: list[DurableListener] = []
+
+
 def background_loops(ctx: Context) -> list[asyncio.Task[None]]:
-    """The outbox worker, the routing timer and the sweep of unsent uploads: in every
-    ``serve`` by default, or alone in ``frontdesk worker``."""
+    """The job worker, the event outbox's dispatcher, the routing timer and the sweep
+    of unsent uploads: in every ``serve`` by default, or alone in ``frontdesk worker``."""
+    dispatcher = Dispatcher(ctx.db, DURABLE_LISTENERS, ctx.outbox_ready)
     return [
+        asyncio.create_task(dispatcher.run_forever(), name="event-outbox"),
         asyncio.create_task(Worker(ctx, {**JOB_HANDLERS, **ACCOUNT_JOB_HANDLERS}).run_forever(), name="outbox-worker"),
         asyncio.create_task(watchdog.run_forever(ctx), name="routing-watchdog"),
         asyncio.create_task(attachment_cleanup.run_forever(ctx), name="orphan-uploads"),

@@ -3,14 +3,18 @@ Built once by the app factory (or a test) and passed explicitly."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from frontdesk.contacts.tokens import VisitorTokens
-from frontdesk.events import DROPPABLE, Event, EventName
+from frontdesk.events import Event, EventName
 from frontdesk.mail.sender import MailSender, MemorySender
+from frontdesk.publisher import Publisher, emit, to_bus
 from frontdesk.ratelimits.limiter import RateLimiter, memory_limiter
-from frontdesk.realtime.bus import Bus, BusMessage
+from frontdesk.realtime.bus import Bus
 from frontdesk.realtime.presence import Presence
 from frontdesk.realtime.socket_caps import SocketCaps
 from frontdesk.search.index import SearchIndexer
@@ -35,30 +39,40 @@ class Context:
     # SQLite's search index, filled in bulk a moment after messages are stored.
     search_index: SearchIndexer = field(init=False)
 
+    # The one way events leave (publisher.py), and its list of listeners.
+    publisher: Publisher = field(init=False)
+    # Set when durable events were committed on this node: the outbox dispatcher wakes.
+    outbox_ready: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+
     def __post_init__(self) -> None:
         self.quick = self.db.quick
         self.search_index = SearchIndexer(self.db)
+        self.publisher = Publisher(
+            [
+                ("sockets", to_bus(self.bus)),
+                ("search index", self._index_messages),
+                ("outbox", self._wake_outbox),
+            ]
+        )
 
     async def publish(self, events: Iterable[Event]) -> None:
-        """Send events to their topics. Call only after the transaction that produced
-        them has committed: a subscriber may read the database as soon as it hears."""
-        self.publish_now(events)
+        """Publish events that belong to no transaction, or whose transaction has
+        committed; durable events go through ``emit`` instead."""
+        self.publisher.publish(events)
 
     def publish_now(self, events: Iterable[Event]) -> None:
         """The same, from a plain function (the bus never makes a publisher wait)."""
-        published: list[tuple[str, BusMessage]] = []
-        for event in events:
-            if event.name is EventName.MESSAGE_CREATED:
-                self.search_index.wake()
-            message = BusMessage(
-                frame=event.frame(),
-                event=event.name.value,
-                conversation_id=event.conversation_id,
-                seq=event.seq,
-                droppable=event.name in DROPPABLE,
-                team_id=event.team_id,
-                assignee_id=event.assignee_id,
-            )
-            published += [(topic, message) for topic in event.topics]
-        # All at once: on Redis one round trip for them all, not one after another.
-        self.bus.post(published)
+        self.publisher.publish(events)
+
+    def emit(self, session: AsyncSession, events: Iterable[Event]) -> None:
+        """In a write transaction: the events' outbox rows now, their publication after
+        the commit (publisher.py)."""
+        emit(self.publisher, session, events)
+
+    def _index_messages(self, events: Sequence[Event]) -> None:
+        if any(event.name is EventName.MESSAGE_CREATED for event in events):
+            self.search_index.wake()
+
+    def _wake_outbox(self, events: Sequence[Event]) -> None:
+        if any(event.durable for event in events):
+            self.outbox_ready.set()

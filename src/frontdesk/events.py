@@ -148,6 +148,34 @@ class MentionCreated(BaseModel):
     by: AgentSummary
 
 
+class ContactCreated(BaseModel):
+    contact: ContactSummary
+
+
+class ConversationAssigned(BaseModel):
+    conversation: ConversationData
+    # The agent it went to; null when it went back to its queue.
+    assignee: AgentSummary | None
+
+
+class ConversationResolved(BaseModel):
+    conversation: ConversationData
+
+
+class RatingSubmitted(BaseModel):
+    conversation_id: str
+    score: int
+    comment: str | None
+
+
+class AgentScopeChanged(BaseModel):
+    agent_id: str
+
+
+class VisitorSessionEnded(BaseModel):
+    contact_id: str
+
+
 class EventName(enum.StrEnum):
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_UPDATED = "conversation.updated"
@@ -162,6 +190,15 @@ class EventName(enum.StrEnum):
     QUEUE_UPDATED = "queue.updated"
     AGENT_STATUS_CHANGED = "agent.status_changed"
     MENTION_CREATED = "mention.created"
+    # For durable listeners only (webhooks): what ``conversation.updated`` says among
+    # other changes, as the facts integrations subscribe to.
+    CONTACT_CREATED = "contact.created"
+    CONVERSATION_ASSIGNED = "conversation.assigned"
+    CONVERSATION_RESOLVED = "conversation.resolved"
+    RATING_SUBMITTED = "rating.submitted"
+    # Internal: tell a node's sockets to close and reconnect; never sent to a client.
+    AGENT_SCOPE_CHANGED = "agent.scope_changed"
+    VISITOR_SESSION_ENDED = "visitor.session_ended"
 
 
 CATALOG: dict[EventName, type[BaseModel]] = {
@@ -178,10 +215,35 @@ CATALOG: dict[EventName, type[BaseModel]] = {
     EventName.QUEUE_UPDATED: QueueUpdated,
     EventName.AGENT_STATUS_CHANGED: AgentStatusChanged,
     EventName.MENTION_CREATED: MentionCreated,
+    EventName.CONTACT_CREATED: ContactCreated,
+    EventName.CONVERSATION_ASSIGNED: ConversationAssigned,
+    EventName.CONVERSATION_RESOLVED: ConversationResolved,
+    EventName.RATING_SUBMITTED: RatingSubmitted,
+    EventName.AGENT_SCOPE_CHANGED: AgentScopeChanged,
+    EventName.VISITOR_SESSION_ENDED: VisitorSessionEnded,
 }
 
 # Events a slow socket may lose without harm: they describe a passing state.
 DROPPABLE = frozenset({EventName.TYPING_STARTED, EventName.TYPING_STOPPED})
+
+# Facts a customer's integrations may follow (webhooks; later automation, reports and
+# bots): written to the outbox in the transaction that made them (outbox/), delivered at
+# least once, in order per conversation. The rest describe a passing state (typing,
+# presence, queue positions) or are the node's own business.
+DURABLE = frozenset(
+    {
+        EventName.CONVERSATION_CREATED,
+        EventName.CONVERSATION_UPDATED,
+        EventName.CONVERSATION_ASSIGNED,
+        EventName.CONVERSATION_RESOLVED,
+        EventName.MESSAGE_CREATED,
+        EventName.CONTACT_CREATED,
+        EventName.CONTACT_UPDATED,
+        EventName.RATING_SUBMITTED,
+    }
+)
+# Never sent to a client: a node's sockets act on them (close with 4009).
+INTERNAL = frozenset({EventName.AGENT_SCOPE_CHANGED, EventName.VISITOR_SESSION_ENDED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +256,11 @@ class Dumped:
     json: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Event:
-    """An event and the topics it goes to. Built by actions, published after commit."""
+    """An event and the topics it goes to. Built by actions, published after commit
+    (``publisher.emit``). Compared by identity: the publisher checks that each durable
+    event it publishes is the one recorded in the outbox."""
 
     name: EventName
     data: BaseModel | Dumped
@@ -206,8 +270,15 @@ class Event:
     # Whose conversation it is, for sockets that may see only some (agents of other teams).
     team_id: str | None = None
     assignee_id: str | None = None
+    # Whose it is: durable listeners (webhooks) are per workspace.
+    workspace_id: str | None = None
+    # Whether this copy is the one durable listeners get: of an event sent in two forms
+    # (an agent's and a visitor's), only the fuller one is recorded. None: by its name.
+    durable: bool | None = None
 
     def __post_init__(self) -> None:
+        if self.durable is None:
+            object.__setattr__(self, "durable", self.name in DURABLE)
         expected = CATALOG[self.name]
         kind = self.data.model if isinstance(self.data, Dumped) else type(self.data)
         if not issubclass(kind, expected):

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from frontdesk.context import Context
-from frontdesk.realtime.bus import BusMessage
+from frontdesk.events import AgentScopeChanged, Event, EventName
 from frontdesk.topics import agent
-
-SCOPE_CHANGED = "agent.scope_changed"  # internal: never sent to a client
 
 
 async def scope_changed(ctx: Context, agent_ids: Iterable[str]) -> None:
     """Call after the commit that changed the scope."""
-    for agent_id in set(agent_ids):
-        await ctx.bus.publish(agent(agent_id), BusMessage(frame=b"", event=SCOPE_CHANGED))
+    changed = [AgentScopeChanged(agent_id=agent_id) for agent_id in sorted(set(agent_ids))]
+    await ctx.publish([Event(EventName.AGENT_SCOPE_CHANGED, data, (agent(data.agent_id),)) for data in changed])

@@ -9,16 +9,14 @@ from sqlalchemy import select
 
 from frontdesk.actors import AgentActor
 from frontdesk.contacts.blocking import is_blocked
+from frontdesk.contacts.events import contact_updated, known
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.quick_session import SessionContact, new_contact, seen_again
 from frontdesk.contacts.tokens import VisitorClaims
-from frontdesk.contacts.views import contact_summary
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Invalid, NotFound
-from frontdesk.events import ContactUpdated, Event, EventName
 from frontdesk.ratelimits.limiter import address_key
 from frontdesk.ratelimits.rules import CONTACTS_IP
-from frontdesk.topics import workspace_agents
 from frontdesk.validation import check_email, check_text
 from frontdesk.websites.models import Website
 
@@ -84,13 +82,9 @@ async def update_contact(ctx: Context, actor: AgentActor, contact_id: str, chang
         )
         if contact is None:
             raise NotFound(f"no contact {contact_id}")
+        was_known = known(contact)
         apply_changes(contact, changes)
-    event = Event(
-        EventName.CONTACT_UPDATED,
-        ContactUpdated(contact=contact_summary(contact)),
-        topics=(workspace_agents(actor.workspace_id),),
-    )
-    await ctx.publish([event])
+        ctx.emit(session, contact_updated(contact, was_known=was_known))
     return contact
 
 

@@ -13,18 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import VisitorActor
 from frontdesk.contacts.actions import ContactChanges, apply_changes
+from frontdesk.contacts.events import contact_updated, known
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.page_views import PageView
 from frontdesk.contacts.quick_session import anonymous_name
 from frontdesk.contacts.tokens import VisitorClaims
-from frontdesk.contacts.views import contact_summary
 from frontdesk.context import Context
 from frontdesk.conversations.models import Conversation
 from frontdesk.errors import Forbidden
-from frontdesk.events import ContactUpdated, Event, EventName
 from frontdesk.ids import new_id
 from frontdesk.ratelimits.rules import CONTACTS_IP
-from frontdesk.topics import workspace_agents
 from frontdesk.validation import check_text
 from frontdesk.websites.models import Website
 
@@ -64,6 +62,7 @@ async def identify_visitor(ctx: Context, actor: VisitorActor, identity: Identity
     limits = ctx.rate_limits.hit_visitor
     async with ctx.db.transaction() as session:
         contact = await session.get_one(Contact, actor.contact_id)
+        was_known = known(contact)
         website = await session.get_one(Website, actor.website_id)
         if identity.external_id is not None:
             external_id = check_text("external_id", identity.external_id, max_chars=200)
@@ -84,13 +83,9 @@ async def identify_visitor(ctx: Context, actor: VisitorActor, identity: Identity
             ]
         await session.flush()
         claims = VisitorClaims(contact_id=contact.id, website_id=actor.website_id, version=contact.token_version)
+        # Another person in this browser is a new contact, known from the start.
+        ctx.emit(session, contact_updated(contact, was_known=was_known and contact.id == actor.contact_id))
     token = ctx.visitor_tokens.issue(claims)
-    event = Event(
-        EventName.CONTACT_UPDATED,
-        ContactUpdated(contact=contact_summary(contact)),
-        (workspace_agents(actor.workspace_id),),
-    )
-    await ctx.publish([event])
     return contact, token
 
 

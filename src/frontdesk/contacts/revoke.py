@@ -13,10 +13,8 @@ from sqlalchemy import update
 from frontdesk.actors import VisitorActor
 from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
-from frontdesk.realtime.bus import BusMessage
+from frontdesk.events import Event, EventName, VisitorSessionEnded
 from frontdesk.topics import visitor
-
-SESSION_ENDED = "visitor.session_ended"  # internal: never sent to a client
 
 
 async def end_visitor_session(ctx: Context, actor: VisitorActor) -> None:
@@ -31,4 +29,5 @@ async def end_visitor_session(ctx: Context, actor: VisitorActor) -> None:
 
 async def close_visitor_sockets(ctx: Context, contact_id: str) -> None:
     """Call after the commit that revoked the visitor's tokens."""
-    await ctx.bus.publish(visitor(contact_id), BusMessage(frame=b"", event=SESSION_ENDED))
+    ended = VisitorSessionEnded(contact_id=contact_id)
+    await ctx.publish([Event(EventName.VISITOR_SESSION_ENDED, ended, (visitor(contact_id),))])

@@ -11,12 +11,15 @@ from frontdesk.contacts.models import Contact
 from frontdesk.conversations.models import Conversation
 from frontdesk.conversations.views import conversation_data
 from frontdesk.events import (
+    ConversationAssigned,
     ConversationCreated,
+    ConversationResolved,
     ConversationUpdated,
     Dumped,
     Event,
     EventName,
     MessageCreated,
+    RatingSubmitted,
 )
 from frontdesk.messages.models import Message, StoredMessage
 from frontdesk.messages.views import message_data
@@ -50,13 +53,17 @@ def message_created(
         seq=message.seq,
         team_id=conversation.team_id,
         assignee_id=conversation.assignee_id,
+        workspace_id=message.workspace_id,
     )
 
 
 def message_frame(message: Message) -> bytes:
     """The socket frame of a stored message (replays and gap fills)."""
     data = MessageCreated(message=message_data(message))
-    return Event(EventName.MESSAGE_CREATED, data, (), conversation_id=message.conversation_id, seq=message.seq).frame()
+    event = Event(
+        EventName.MESSAGE_CREATED, data, (), conversation_id=message.conversation_id, seq=message.seq, durable=False
+    )
+    return event.frame()
 
 
 def conversation_created(
@@ -70,6 +77,7 @@ def conversation_created(
         conversation_id=conversation.id,
         team_id=conversation.team_id,
         assignee_id=conversation.assignee_id,
+        workspace_id=conversation.workspace_id,
     )
 
 
@@ -81,20 +89,62 @@ def conversation_updated(
     changed: list[str],
     labels: list[str] | None = None,
 ) -> list[Event]:
-    for_agents = ConversationUpdated(
-        conversation=conversation_data(conversation, contact, assignee, last, labels), changed=changed
-    )
+    data = conversation_data(conversation, contact, assignee, last, labels)
     for_visitor = ConversationUpdated(
         conversation=conversation_data(conversation, contact, assignee, None), changed=changed
     )
-    return [
+    events = [
         Event(
             EventName.CONVERSATION_UPDATED,
-            for_agents,
+            ConversationUpdated(conversation=data, changed=changed),
             (workspace_agents(conversation.workspace_id),),
-            conversation_id=conversation.id,
             team_id=conversation.team_id,
             assignee_id=conversation.assignee_id,
+            conversation_id=conversation.id,
+            workspace_id=conversation.workspace_id,
         ),
-        Event(EventName.CONVERSATION_UPDATED, for_visitor, (visitor(contact.id),), conversation_id=conversation.id),
+        Event(
+            EventName.CONVERSATION_UPDATED,
+            for_visitor,
+            (visitor(contact.id),),
+            durable=False,
+            conversation_id=conversation.id,
+            workspace_id=conversation.workspace_id,
+        ),
     ]
+    # The facts integrations subscribe to, for durable listeners only (no socket needs
+    # them: ``conversation.updated`` told them already).
+    if "assignee" in changed:
+        events.append(
+            Event(
+                EventName.CONVERSATION_ASSIGNED,
+                ConversationAssigned(conversation=data, assignee=data.assignee),
+                (),
+                conversation_id=conversation.id,
+                workspace_id=conversation.workspace_id,
+            )
+        )
+    if "status" in changed and conversation.status == "resolved":
+        events.append(
+            Event(
+                EventName.CONVERSATION_RESOLVED,
+                ConversationResolved(conversation=data),
+                (),
+                conversation_id=conversation.id,
+                workspace_id=conversation.workspace_id,
+            )
+        )
+    if "rating" in changed and conversation.rating_score is not None:
+        rating = RatingSubmitted(
+            conversation_id=conversation.id, score=conversation.rating_score, comment=conversation.rating_comment
+        )
+        events.append(
+            Event(
+                EventName.RATING_SUBMITTED,
+                rating,
+                (),
+                conversation_id=conversation.id,
+                workspace_id=conversation.workspace_id,
+            )
+        )
+    return events

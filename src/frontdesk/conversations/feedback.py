@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from frontdesk.actors import VisitorActor
 from frontdesk.agents.models import Agent
+from frontdesk.contacts.events import contact_updated, known
 from frontdesk.contacts.models import Contact
-from frontdesk.contacts.views import contact_summary
 from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.actions import SYSTEM
 from frontdesk.conversations.queries import conversation_for, last_spoken
 from frontdesk.errors import Conflict, Forbidden, Invalid
-from frontdesk.events import ContactUpdated, Event, EventName
 from frontdesk.jobs.outbox import enqueue
 from frontdesk.messages.append import append_message
 from frontdesk.ratelimits.rules import TRANSCRIPTS_CONVERSATION
-from frontdesk.topics import workspace_agents
 from frontdesk.validation import check_email, check_text
 from frontdesk.websites.models import Website
 from frontdesk.websites.settings import effective
@@ -44,9 +42,9 @@ async def rate_conversation(
         contact = await session.get_one(Contact, conversation.contact_id)
         assignee = await session.get(Agent, conversation.assignee_id) if conversation.assignee_id else None
         last = await last_spoken(session, conversation.id)
-    events = [conversation_events.message_created(message, conversation)]
-    events += conversation_events.conversation_updated(conversation, contact, assignee, last, ["rating"])
-    await ctx.publish(events)
+        events = [conversation_events.message_created(message, conversation)]
+        events += conversation_events.conversation_updated(conversation, contact, assignee, last, ["rating"])
+        ctx.emit(session, events)
     return score, text or None
 
 
@@ -72,14 +70,9 @@ async def request_transcript(ctx: Context, actor: VisitorActor, conversation_id:
         await ctx.rate_limits.hit(TRANSCRIPTS_CONVERSATION, conversation.id)
         conversation.transcript_email = address
         contact = await session.get_one(Contact, conversation.contact_id)
-        changed = contact.email != address
-        contact.email = address
+        if contact.email != address:
+            was_known = known(contact)
+            contact.email = address
+            ctx.emit(session, contact_updated(contact, was_known=was_known))
         enqueue(session, "email.transcript", {"conversation_id": conversation_id, "to": address})
-    if changed:
-        event = Event(
-            EventName.CONTACT_UPDATED,
-            ContactUpdated(contact=contact_summary(contact)),
-            (workspace_agents(actor.workspace_id),),
-        )
-        await ctx.publish([event])
     return address

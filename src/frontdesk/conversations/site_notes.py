@@ -35,4 +35,4 @@ async def notify_agents(ctx: Context, actor: VisitorActor, body: str) -> None:
             return
         message = append_message(session, conversation, SITE_NOTE_AUTHOR, text, private=True, system=SITE_NOTE)
         await session.flush()
-    await ctx.publish([conversation_events.message_created(message, conversation)])
+        ctx.emit(session, [conversation_events.message_created(message, conversation)])

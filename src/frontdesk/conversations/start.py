@@ -34,7 +34,6 @@ async def start_conversation(
             .order_by(Conversation.created_at.desc())
             .limit(1)
         )
-        created = conversation is None
         if conversation is None:
             conversation = Conversation(
                 workspace_id=actor.workspace_id,
@@ -47,9 +46,7 @@ async def start_conversation(
             await take_seat_anyway(session, actor.agent_id)
             await session.flush()
             agent = await session.get(Agent, actor.agent_id)
-            event = conversation_events.conversation_created(conversation, contact, agent, None)
-    if created:
-        await ctx.publish([event])
+            ctx.emit(session, [conversation_events.conversation_created(conversation, contact, agent, None)])
     result = await send_message(
         ctx, actor, NewMessage(body=body, client_ref=client_ref, conversation_id=conversation.id)
     )

@@ -160,12 +160,12 @@ async def update_conversation(
         contact = await session.get_one(Contact, conversation.contact_id)
         assignee = await session.get(Agent, conversation.assignee_id) if conversation.assignee_id else None
         last = await last_spoken(session, conversation.id)
-    if change.added or quiet:
-        changed = list(dict.fromkeys(str(m.system["action"]) for m in change.added if m.system)) + quiet
-        events = [conversation_events.message_created(m, conversation) for m in change.added]
-        events += conversation_events.conversation_updated(conversation, contact, assignee, last, changed, labels)
-        change.routed.events[:0] = events
-    await announce(ctx, actor.workspace_id, change.routed)
+        if change.added or quiet:
+            changed = list(dict.fromkeys(str(m.system["action"]) for m in change.added if m.system)) + quiet
+            events = [conversation_events.message_created(m, conversation) for m in change.added]
+            events += conversation_events.conversation_updated(conversation, contact, assignee, last, changed, labels)
+            change.routed.events[:0] = events
+        announce(ctx, session, actor.workspace_id, change.routed)
     return conversation_data(conversation, contact, assignee, last, labels)
 
 

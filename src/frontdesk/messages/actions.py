@@ -32,6 +32,7 @@ from frontdesk.messages.mentions import mention_events
 from frontdesk.messages.models import BODY_MAX_CHARS, VISITOR_BROWSER, AuthorType, Message, StoredMessage
 from frontdesk.messages.quick_send import QuickSend, QuickSent, applies, quick_send, store
 from frontdesk.messages.views import message_data, message_json
+from frontdesk.outbox.record import recorded_elsewhere
 from frontdesk.ratelimits.limiter import RateLimiter
 from frontdesk.ratelimits.rules import CONVERSATIONS_IP, CONVERSATIONS_VISITOR
 from frontdesk.routing.announce import announce
@@ -93,9 +94,10 @@ def checked(actor: Actor, new: NewMessage) -> tuple[str, QuickSend | None]:
 
 
 def quick_sent(ctx: Context, sent: QuickSent) -> SendResult:
-    """After the quick path's commit: publish the message, and the answer."""
+    """After the quick path's commit: publish the message (its statement wrote the
+    outbox row), and the answer."""
     built = message_json(sent.message)
-    ctx.publish_now([conversation_events.message_created(sent.message, sent.chat, built)])
+    ctx.publish_now([recorded_elsewhere(conversation_events.message_created(sent.message, sent.chat, built))])
     return SendResult(sent.message, duplicate=False, built=built)
 
 
@@ -106,6 +108,7 @@ async def send_fully(ctx: Context, actor: Actor, new: NewMessage, body: str) -> 
             if new.client_ref and (earlier := await _sent_before(session, actor, new.client_ref)):
                 return SendResult(earlier, duplicate=True)
             message, routed = await _store(session, actor, new, body, ctx.rate_limits)
+            announce(ctx, session, message.workspace_id, routed)
     except IntegrityError:
         # Two retries of one send raced (PostgreSQL): the other one stored it.
         if new.client_ref:
@@ -113,7 +116,6 @@ async def send_fully(ctx: Context, actor: Actor, new: NewMessage, body: str) -> 
                 if earlier := await _sent_before(session, actor, new.client_ref):
                     return SendResult(earlier, duplicate=True)
         raise
-    await announce(ctx, message.workspace_id, routed)
     return SendResult(message, duplicate=False)
 
 

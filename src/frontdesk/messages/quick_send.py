@@ -82,6 +82,13 @@ _INSERT = Statement(
     ":author_type, :author_id, :author_name, :body, :private, :client_ref, :now)",
     {"now": _TIME},
 )
+# The message's durable event (outbox/): its row, in the same transaction. Only the id:
+# the payload is read back from the message when the row is handed over.
+_OUTBOX = Statement(
+    "INSERT INTO event_outbox (workspace_id, name, conversation_id, message_id, created_at) "
+    "VALUES (:workspace_id, 'message.created', :conversation_id, :message_id, :now)",
+    {"now": _TIME},
+)
 _BUMPS = _FOR_VISITOR | {"agent": _FOR_AGENT}
 _SQLITE = {
     kind: Statement(bump.format(teams="SELECT value FROM json_each(:teams)") + _RETURNING, {"now": _TIME})
@@ -162,7 +169,9 @@ class QuickSend:
         if not rows:
             return None
         conv_id, workspace_id, contact_id, team_id, assignee_id, seq = rows[0]
-        execute(_INSERT, values | {"workspace_id": workspace_id, "conversation_id": conv_id, "seq": seq})
+        row = values | {"workspace_id": workspace_id, "conversation_id": conv_id, "seq": seq}
+        execute(_INSERT, row)
+        execute(_OUTBOX, row)
         return conv_id, workspace_id, contact_id, team_id, assignee_id, seq, now
 
     def finish(self, stored: Stored) -> QuickSent:
@@ -225,6 +234,7 @@ class QuickSend:
             }
             execute(_BUMP_ALL, values)
             execute(_INSERT_ALL, values)
+            execute(_OUTBOX_ALL, values)
         return stored
 
 
@@ -284,6 +294,14 @@ _INSERT_ALL = Statement(
     + ", FALSE, json_extract(value, '$[8]'), :now FROM json_each(:rows)",
     {"now": _TIME},
 )
+# In the rows' order, which numbers each chat's messages in seq order: the outbox's ids
+# follow (a chat's events are handed over in the order they were stored).
+_OUTBOX_ALL = Statement(
+    "INSERT INTO event_outbox (workspace_id, name, conversation_id, message_id, created_at) "
+    "SELECT json_extract(value, '$[1]'), 'message.created', json_extract(value, '$[2]'), "
+    "json_extract(value, '$[0]'), :now FROM json_each(:rows) ORDER BY key",
+    {"now": _TIME},
+)
 
 
 # PostgreSQL: the same, from ``jsonb_array_elements``; its parameters are cast, as a
@@ -324,7 +342,13 @@ _SEND_ALL_POSTGRES = Statement(
     "END FROM k WHERE conversations.id = k.id AND conversations.id = ANY(ARRAY(SELECT id FROM k))), "
     f"stored AS (INSERT INTO messages ({_COLUMNS}) SELECT m.v ->> 0, n.workspace_id, n.id, n.seq, m.v ->> 1, "
     "m.v ->> 2, m.v ->> 3, m.v ->> 4, FALSE, m.v ->> 5, CAST(:now AS TIMESTAMPTZ) "
-    "FROM n JOIN jsonb_array_elements(CAST(:rows AS JSONB)) WITH ORDINALITY AS m(v, i) ON m.i = n.i) "
+    "FROM n JOIN jsonb_array_elements(CAST(:rows AS JSONB)) WITH ORDINALITY AS m(v, i) ON m.i = n.i "
+    "RETURNING id, workspace_id, conversation_id, seq), "
+    # The outbox's ids are drawn with the chats locked, in seq order: a chat's events
+    # are handed over in the order they were stored (outbox/).
+    "outboxed AS (INSERT INTO event_outbox (workspace_id, name, conversation_id, message_id, created_at) "
+    "SELECT workspace_id, 'message.created', conversation_id, id, CAST(:now AS TIMESTAMPTZ) FROM stored "
+    "ORDER BY conversation_id, seq) "
     "SELECT n.i, n.id, n.seq, n.workspace_id, n.contact_id, n.team_id, n.assignee_id FROM n"
 )
 

@@ -21,7 +21,7 @@ from frontdesk.messages.models import AuthorType
 from frontdesk.routing.assignment import Assigned, waiting_in
 from frontdesk.routing.models import TeamMember
 from frontdesk.routing.routed import Routed
-from frontdesk.storage.db import Database
+from frontdesk.storage.db import Database, on_commit
 from frontdesk.topics import visitor
 
 SYSTEM = Author(type=AuthorType.SYSTEM.value, id=None, name="Frontdesk")
@@ -39,11 +39,12 @@ log = logging.getLogger(__name__)
 QUEUE_COALESCE_S = 0.1
 
 
-async def announce(ctx: Context, workspace_id: str, routed: Routed) -> None:
-    """After commit: what changed, then (shortly) every moved queue's new positions."""
-    await ctx.publish(routed.events)
+def announce(ctx: Context, session: AsyncSession, workspace_id: str, routed: Routed) -> None:
+    """In the routing step's transaction: its events leave when it commits (durable ones
+    through the outbox), and then, shortly, every moved queue's new positions."""
+    ctx.emit(session, routed.events)
     if routed.queues:
-        _coalescer(ctx).moved(workspace_id, routed.queues)
+        on_commit(session, lambda: _coalescer(ctx).moved(workspace_id, routed.queues))
 
 
 class _QueueCoalescer:

@@ -66,9 +66,9 @@ async def set_status(
             routed = await fill_seats(
                 session, agent.workspace_id, [*await teams_of(session, agent.id), None], "Assigned"
             )
-    data = AgentStatusChanged(agent=AgentSummary(id=agent.id, name=agent.name), status=status)
-    routed.events.insert(0, Event(EventName.AGENT_STATUS_CHANGED, data, (workspace_agents(agent.workspace_id),)))
-    await announce(ctx, agent.workspace_id, routed)
+        data = AgentStatusChanged(agent=AgentSummary(id=agent.id, name=agent.name), status=status)
+        routed.events.insert(0, Event(EventName.AGENT_STATUS_CHANGED, data, (workspace_agents(agent.workspace_id),)))
+        announce(ctx, session, agent.workspace_id, routed)
     if previous != status:
         await ctx.publish(await availability_events(ctx.db, agent.workspace_id))
     return agent
@@ -174,7 +174,7 @@ async def update_agent(ctx: Context, actor: AgentActor, agent_id: str, changes: 
             agent.active = bool(changes.active)
         await session.flush()
         routed = await fill_seats(session, agent.workspace_id, [*await teams_of(session, agent.id), None], "Assigned")
-    await announce(ctx, agent.workspace_id, routed)
+        announce(ctx, session, agent.workspace_id, routed)
     if changes.role is not _UNSET or changes.all_teams is not _UNSET or changes.active is not _UNSET:
         await scope_changed(ctx, [agent.id])
     return agent

@@ -63,8 +63,8 @@ async def reassign_silent(ctx: Context) -> int:
             routed = by_workspace.setdefault(conversation.workspace_id, Routed())
             routed.add(await _move(session, conversation, team))
             moved += 1
-    for workspace_id, routed in by_workspace.items():
-        await announce(ctx, workspace_id, routed)
+        for workspace_id, routed in by_workspace.items():
+            announce(ctx, session, workspace_id, routed)
     return moved
 
 
@@ -130,5 +130,5 @@ async def wake_snoozed(ctx: Context) -> int:
             events += conversation_updated(
                 conversation, contact, assignee, await last_spoken(session, conversation.id), ["status"]
             )
-    await ctx.publish(events)
+        ctx.emit(session, events)
     return len(due)

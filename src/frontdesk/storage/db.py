@@ -10,7 +10,7 @@ the writer writes. On PostgreSQL both roles share one ordinary pool.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,16 @@ POSTGRES_QUICK_CONNECTIONS = 4
 # every batch (PostgreSQL ~500 us a message at 1,000 msg/s, docs/benchmarks.md). Off, a
 # sequential scan is the last resort: the statements use their indexes.
 QUICK_PLANNER_SETTINGS = {"enable_seqscan": "off"}
+
+
+_AFTER_COMMIT = "frontdesk.after_commit"
+
+
+def on_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the transaction of ``session`` (from ``transaction()``) has
+    committed; never if it rolls back. What happens after a commit (events) is the
+    caller's; storage knows only when."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
 class Database:
@@ -98,8 +108,11 @@ class Database:
         """A write transaction: committed when the block ends, rolled back on error."""
         self.transactions += 1
         try:
-            async with self._writer() as session, session.begin():
-                yield session
+            async with self._writer() as session:
+                async with session.begin():
+                    yield session
+                for callback in session.info.pop(_AFTER_COMMIT, ()):
+                    callback()
         finally:
             self.transactions -= 1
 

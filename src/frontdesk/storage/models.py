@@ -9,6 +9,7 @@ from frontdesk.contacts.page_views import PageView
 from frontdesk.conversations.models import Conversation, ConversationLabel
 from frontdesk.jobs.models import Job
 from frontdesk.messages.models import Message
+from frontdesk.outbox.models import OutboxRow
 from frontdesk.routing.models import RoutingRule, Team, TeamMember
 from frontdesk.storage.base import Base
 from frontdesk.websites.models import Website
@@ -28,6 +29,7 @@ __all__ = [
     "Invitation",
     "Job",
     "Message",
+    "OutboxRow",
     "PageView",
     "RoutingRule",
     "Team",

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from frontdesk.actors import Actor, AgentActor, VisitorActor
-from frontdesk.agents.scope import SCOPE_CHANGED
-from frontdesk.contacts.revoke import SESSION_ENDED
 from frontdesk.context import Context
 from frontdesk.conversations.events import message_frame
 from frontdesk.conversations.queries import conversation_for, visitor_conversations
 from frontdesk.errors import NotFound
+from frontdesk.events import INTERNAL
 from frontdesk.messages.queries import messages_between
 from frontdesk.realtime.bus import BusMessage
 from frontdesk.ws.frames import encode
@@ -40,6 +39,8 @@ QUEUE_FRAMES = 256
 WRITE_FRAMES = 64
 CLOSE_TOO_SLOW = 4008
 CLOSE_SCOPE_CHANGED = 4009
+# The internal events that tell a socket to close: the reconnect is checked afresh.
+_CLOSE_ON = frozenset(name.value for name in INTERNAL)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class Connection:
 
     # Producers (called on the event loop, never block) --------------------------------
     def on_bus(self, message: BusMessage) -> None:
-        if message.event in (SCOPE_CHANGED, SESSION_ENDED):
+        if message.event in _CLOSE_ON:
             self._close_soon(CLOSE_SCOPE_CHANGED, "your access changed; reconnect")
             return
         if isinstance(self.actor, AgentActor) and not self.actor.may_see(message.team_id, message.assignee_id):
