@@ -36,10 +36,11 @@ test: build  ## every test: Python (SQLite, PostgreSQL, Redis), TypeScript, brow
 	cd frontend && npm run typecheck && npm test && npm run size
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-lint: $(STAMP) $(NODE_STAMP)  ## ruff, mypy, tsc
+lint: $(STAMP) $(NODE_STAMP)  ## ruff, mypy, the package layers (import-linter), tsc
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	cd frontend && npm run typecheck
 
 bench: build  ## benchmarks vs a raw relay (QUICK=1: tiny sizes); figures into docs/benchmarks.md

@@ -23,18 +23,18 @@ from typing import Any
 from sqlalchemy import JSON, Table, create_engine, insert
 
 from benchmarks.workspace_gen import Generated, Staff
+from frontdesk.actors import Role
 from frontdesk.agents.actions import NewAgent, create_agent
 from frontdesk.agents.login import Credentials, log_in
-from frontdesk.agents.models import Role
 from frontdesk.agents.queries import actor_for
 from frontdesk.app import make_context
 from frontdesk.bootstrap import ensure_first_workspace
+from frontdesk.migrations import upgrade
+from frontdesk.migrations.registry import Contact, Conversation, ConversationLabel, Message, Team
 from frontdesk.routing.teams import TeamSpec, save_team
 from frontdesk.search.index import index_pending
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
-from frontdesk.storage.migrate import upgrade
-from frontdesk.storage.models import Contact, Conversation, ConversationLabel, Message, Team
 from frontdesk.workspaces.queries import websites_of
 
 AGENTS = 12

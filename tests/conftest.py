@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
+from frontdesk.migrations import upgrade
 from frontdesk.realtime.memory import MemoryBus
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
-from frontdesk.storage.migrate import upgrade
+from frontdesk.tokens import VisitorTokens
 from tests import services
 
 

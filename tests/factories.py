@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from frontdesk.actors import AgentActor, VisitorActor
+from frontdesk.actors import AgentActor, Role, VisitorActor
 from frontdesk.agents.actions import NewAgent, create_agent
-from frontdesk.agents.models import Agent, Role
+from frontdesk.agents.models import Agent
 from frontdesk.agents.queries import actor_for
 from frontdesk.contacts.actions import start_visitor_session
 from frontdesk.context import Context

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import httpx
 
-from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.realtime.memory import MemoryBus
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
+from frontdesk.tokens import VisitorTokens
 
 BIN = Path(sys.executable).parent / "frontdesk"
 SECRET = "e2e-secret-key"

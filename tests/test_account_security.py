@@ -14,11 +14,12 @@ import pyotp
 import pytest
 from sqlalchemy import update
 
+from frontdesk.actors import Role
 from frontdesk.agents import two_factor
 from frontdesk.agents.actions import NewAgent, create_agent, create_api_token, delete_api_token
 from frontdesk.agents.invitations import Acceptance, accept_invitation
 from frontdesk.agents.login import Credentials, complete_two_factor, log_in
-from frontdesk.agents.models import Agent, AgentSession, Role, SessionStage
+from frontdesk.agents.models import Agent, AgentSession, SessionStage
 from frontdesk.agents.password_change import PasswordChange, change_password
 from frontdesk.agents.password_reset import HANDLERS, request_reset, reset_password
 from frontdesk.agents.queries import agent_for_session

@@ -10,8 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import update
 
+from frontdesk.actors import Role
 from frontdesk.agents.invitations import Acceptance, accept_invitation, invite_agent, preview_invitation
-from frontdesk.agents.models import Invitation, Role
+from frontdesk.agents.models import Invitation
 from frontdesk.context import Context
 from frontdesk.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.factories import make_agent, make_team

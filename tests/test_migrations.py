@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 
-from frontdesk.storage.migrate import alembic_config
+from frontdesk.migrations import alembic_config
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:

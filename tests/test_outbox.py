@@ -17,6 +17,7 @@ from frontdesk.context import Context
 from frontdesk.conversations.feedback import rate_conversation
 from frontdesk.conversations.update import ConversationChanges, update_conversation
 from frontdesk.events import ContactSummary, ContactUpdated, Event, EventName
+from frontdesk.messages.queries import message_payloads
 from frontdesk.outbox.dispatch import Dispatcher, OutboxEvent
 from frontdesk.outbox.models import OutboxRow
 from frontdesk.topics import workspace_agents
@@ -71,7 +72,7 @@ async def test_every_durable_event_reaches_a_listener_once_in_order(ctx: Context
     await identify_visitor(ctx, visitor, Identity(email="ada@example.com"))
 
     recorder = Recorder({team.workspace_id})
-    await drain(Dispatcher(ctx.db, [recorder]))
+    await drain(Dispatcher(ctx.db, [recorder], message_payloads))
     names = [event.name for event in recorder.events]
     assert names.count("message.created") >= 5
     for name in (
@@ -92,7 +93,7 @@ async def test_every_durable_event_reaches_a_listener_once_in_order(ctx: Context
     assert ids == sorted(ids)
     assert await pending(ctx, team.workspace_id) == 0  # handed over and gone
 
-    await drain(Dispatcher(ctx.db, [recorder]))  # nothing comes twice
+    await drain(Dispatcher(ctx.db, [recorder], message_payloads))  # nothing comes twice
     assert len(recorder.events) == len(names)
 
 
@@ -103,7 +104,7 @@ async def test_a_failing_listener_loses_nothing_and_gets_each_event_once(ctx: Co
     for text in ("two", "three"):
         await say(ctx, visitor, text, first.conversation_id)
     recorder = Recorder({team.workspace_id}, fail=2)
-    dispatcher = Dispatcher(ctx.db, [recorder])
+    dispatcher = Dispatcher(ctx.db, [recorder], message_payloads)
     for _ in range(2):
         with pytest.raises(ConnectionError):
             await dispatcher.dispatch()  # rolled back: the rows stay
@@ -156,7 +157,7 @@ async def test_two_dispatchers_at_once_hand_each_event_over_once_in_order(ctx: C
     for i in range(1, 15):
         await asyncio.gather(*(say(ctx, v, f"v{n} {i}", chat) for n, (v, chat) in enumerate(chats)))
     recorder = Recorder({team.workspace_id})
-    dispatchers = [Dispatcher(ctx.db, [recorder]) for _ in range(3)]
+    dispatchers = [Dispatcher(ctx.db, [recorder], message_payloads) for _ in range(3)]
     for _ in range(20):
         await asyncio.gather(*(d.dispatch() for d in dispatchers))
     messages = [e for e in recorder.events if e.name == "message.created"]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from frontdesk.agents.models import Agent, Role
+from frontdesk.actors import Role
+from frontdesk.agents.models import Agent
 from frontdesk.routing.teams import RuleSpec, TeamSpec, save_rule, save_team
 from frontdesk.workspaces.queries import first_workspace
 from tests.factories import PASSWORD, make_agent, reload

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from frontdesk.migrations import upgrade
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
-from frontdesk.storage.migrate import upgrade
 
 
 def mode(path: Path) -> int:

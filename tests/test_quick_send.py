@@ -12,8 +12,7 @@ from datetime import UTC
 import pytest
 from sqlalchemy import select, text
 
-from frontdesk.actors import AgentActor, VisitorActor
-from frontdesk.agents.models import Role
+from frontdesk.actors import AgentActor, Role, VisitorActor
 from frontdesk.contacts.blocking import set_blocked
 from frontdesk.context import Context
 from frontdesk.conversations.models import Conversation

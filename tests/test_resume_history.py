@@ -13,12 +13,12 @@ import orjson
 import pytest
 
 from frontdesk.actors import Actor
-from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.messages.models import Message
 from frontdesk.realtime.memory import MemoryBus
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
+from frontdesk.tokens import VisitorTokens
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.session import open_session
 from tests.factories import make_team, make_visitor, say

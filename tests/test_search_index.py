@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
+from frontdesk.migrations import upgrade
 from frontdesk.realtime.memory import MemoryBus
-from frontdesk.search.index import _INDEX
+from frontdesk.search.index import _INDEX, SearchIndexer
 from frontdesk.search.queries import SearchFilter, search_messages
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
-from frontdesk.storage.migrate import upgrade
+from frontdesk.tokens import VisitorTokens
 from tests.factories import make_team, make_visitor, say
 
 
@@ -73,7 +73,8 @@ async def test_a_search_indexes_what_waits_and_finds_it(ctx: Context) -> None:
 async def test_the_indexer_indexes_soon_after_a_message_is_published(ctx: Context) -> None:
     team = await make_team(ctx)
     visitor, _ = await make_visitor(ctx, team.website)
-    indexer = asyncio.create_task(ctx.search_index.run_forever())
+    ctx.search_index = indexing = SearchIndexer(ctx.db)
+    indexer = asyncio.create_task(indexing.run_forever())
     try:
         await say(ctx, visitor, "the tent zipper is stuck")
         for _ in range(200):  # 10 s at most; the indexer waits DELAY_S for more news

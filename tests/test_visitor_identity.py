@@ -17,8 +17,8 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from websockets.exceptions import ConnectionClosed
 
-from frontdesk.contacts.tokens import SALT, VisitorClaims, VisitorTokens
-from frontdesk.storage.models import Website
+from frontdesk.migrations.registry import Website
+from frontdesk.tokens import SALT, VisitorClaims, VisitorTokens
 from tests.server import Server
 from tests.wsclient import Client, visitor
 

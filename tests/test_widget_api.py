@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from frontdesk.agents.models import Role
+from frontdesk.actors import Role
 from tests.factories import PASSWORD, make_agent
 from tests.server import Server
 from tests.smtp import Inbox, smtp_server

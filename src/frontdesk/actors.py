@@ -3,9 +3,17 @@ it to actions, which check what it may do."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
-from frontdesk.agents.models import Role
+from frontdesk.errors import Forbidden
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    AGENT = "agent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +49,8 @@ class VisitorActor:
 
 
 Actor = AgentActor | VisitorActor
+
+
+def require_admin(actor: AgentActor, what: str) -> None:
+    if not actor.is_admin:
+        raise Forbidden(f"only owners and admins may {what}")

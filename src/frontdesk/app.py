@@ -14,7 +14,6 @@ from starlette.types import ASGIApp
 from frontdesk import __version__
 from frontdesk.agents.password_reset import HANDLERS as ACCOUNT_JOB_HANDLERS
 from frontdesk.attachments import cleanup as attachment_cleanup
-from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.conversations.emails import HANDLERS as JOB_HANDLERS
 from frontdesk.http import (
@@ -44,6 +43,7 @@ from frontdesk.http.params import refuse_unstorable_params
 from frontdesk.http.timing import ServerTiming
 from frontdesk.jobs.worker import Worker
 from frontdesk.mail.sender import MailSender, MemorySender, SmtpSender
+from frontdesk.messages.queries import message_payloads
 from frontdesk.outbox.dispatch import Dispatcher, DurableListener
 from frontdesk.ratelimits.limiter import RateLimiter, memory_limiter, redis_limiter
 from frontdesk.realtime.bus import Bus
@@ -52,8 +52,10 @@ from frontdesk.realtime.presence import Presence, RedisPresence
 from frontdesk.realtime.redis import RedisBus
 from frontdesk.realtime.socket_caps import RedisSocketCaps, SocketCaps
 from frontdesk.routing import watchdog
+from frontdesk.search.index import SearchIndexer
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
+from frontdesk.tokens import VisitorTokens
 from frontdesk.ws.routes import SocketsFirst
 
 
@@ -74,8 +76,12 @@ def make_rate_limiter(settings: Settings) -> RateLimiter:
 
 
 def make_context(settings: Settings) -> Context:
+    db = Database(settings.resolved_database_url)
     return Context(
-        db=Database(settings.resolved_database_url),
+        db=db,
+        # Each SQLite node indexes what it stored (search/index.py); PostgreSQL's index
+        # is kept by the database itself.
+        search_index=SearchIndexer(db) if db.is_sqlite else None,
         bus=make_bus(settings),
         settings=settings,
         visitor_tokens=VisitorTokens(settings.resolved_secret_key, settings.visitor_token_days * 24 * 3600),
@@ -95,7 +101,7 @@ DURABLE_LISTENERS: list[DurableListener] = []
 def background_loops(ctx: Context) -> list[asyncio.Task[None]]:
     """The job worker, the event outbox's dispatcher, the routing timer and the sweep
     of unsent uploads: in every ``serve`` by default, or alone in ``frontdesk worker``."""
-    dispatcher = Dispatcher(ctx.db, DURABLE_LISTENERS, ctx.outbox_ready)
+    dispatcher = Dispatcher(ctx.db, DURABLE_LISTENERS, message_payloads, ctx.outbox_ready)
     return [
         asyncio.create_task(dispatcher.run_forever(), name="event-outbox"),
         asyncio.create_task(Worker(ctx, {**JOB_HANDLERS, **ACCOUNT_JOB_HANDLERS}).run_forever(), name="outbox-worker"),
@@ -124,7 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await ctx.presence.start()
         await ctx.socket_caps.start()
         loops = background_loops(ctx) if settings.run_worker else []
-        if ctx.db.is_sqlite:  # each node indexes what it stored (search/index.py)
+        if isinstance(ctx.search_index, SearchIndexer):
             loops.append(asyncio.create_task(ctx.search_index.run_forever(), name="search-indexer"))
         try:
             yield

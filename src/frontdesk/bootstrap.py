@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from frontdesk.actors import Role
 from frontdesk.agents.actions import NewAgent, create_agent
-from frontdesk.agents.models import Role
 from frontdesk.agents.passwords import generate_password
 from frontdesk.context import Context
 from frontdesk.workspaces.actions import NewWorkspace, create_workspace

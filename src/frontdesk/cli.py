@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"frontdesk {__version__}")
         return 0
     if args.command == "migrate":
-        from frontdesk.storage.migrate import upgrade
+        from frontdesk.migrations import upgrade
 
         upgrade(settings.resolved_database_url)
         print("database is up to date")
@@ -51,8 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _create_agent(settings: Settings, args: argparse.Namespace) -> int:
+    from frontdesk.actors import Role
     from frontdesk.agents.actions import NewAgent, create_agent
-    from frontdesk.agents.models import Role
     from frontdesk.agents.passwords import generate_password
     from frontdesk.app import make_context
     from frontdesk.errors import DomainError
@@ -99,7 +99,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from frontdesk.bootstrap import ensure_first_workspace
     from frontdesk.http import access_log
     from frontdesk.http.protocol import guarded_protocol
-    from frontdesk.storage.migrate import upgrade
+    from frontdesk.migrations import upgrade
     from frontdesk.ws.protocol import WebSocketProtocol
 
     make_private_dir(settings.var_dir)  # uploads land here too, whatever the database

@@ -6,21 +6,28 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.contacts.tokens import VisitorTokens
-from frontdesk.events import Event, EventName
+from frontdesk.events import Event
 from frontdesk.mail.sender import MailSender, MemorySender
 from frontdesk.publisher import Publisher, emit, to_bus
 from frontdesk.ratelimits.limiter import RateLimiter, memory_limiter
 from frontdesk.realtime.bus import Bus
 from frontdesk.realtime.presence import Presence
 from frontdesk.realtime.socket_caps import SocketCaps
-from frontdesk.search.index import SearchIndexer
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 from frontdesk.storage.quick import QuickWrites
+from frontdesk.tokens import VisitorTokens
+
+
+class Indexer(Protocol):
+    """What fills the search index a moment after messages are stored (search/index.py;
+    SQLite's, run by each node)."""
+
+    def heard(self, events: Sequence[Event]) -> None: ...
 
 
 @dataclass
@@ -36,8 +43,9 @@ class Context:
     socket_caps: SocketCaps = field(default_factory=SocketCaps)
     # The hot path's writes: hand-written statements, group-committed on SQLite.
     quick: QuickWrites = field(init=False)
-    # SQLite's search index, filled in bulk a moment after messages are stored.
-    search_index: SearchIndexer = field(init=False)
+    # SQLite's search index, filled in bulk a moment after messages are stored; None
+    # where searches index what they need as they run (tests, PostgreSQL).
+    search_index: Indexer | None = None
 
     # The one way events leave (publisher.py), and its list of listeners.
     publisher: Publisher = field(init=False)
@@ -46,7 +54,6 @@ class Context:
 
     def __post_init__(self) -> None:
         self.quick = self.db.quick
-        self.search_index = SearchIndexer(self.db)
         self.publisher = Publisher(
             [
                 ("sockets", to_bus(self.bus)),
@@ -70,8 +77,8 @@ class Context:
         emit(self.publisher, session, events)
 
     def _index_messages(self, events: Sequence[Event]) -> None:
-        if any(event.name is EventName.MESSAGE_CREATED for event in events):
-            self.search_index.wake()
+        if self.search_index is not None:
+            self.search_index.heard(events)
 
     def _wake_outbox(self, events: Sequence[Event]) -> None:
         if any(event.durable for event in events):

@@ -8,8 +8,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.actors import AgentActor
-from frontdesk.agents.models import Agent, ApiToken, Role
+from frontdesk.actors import AgentActor, Role
+from frontdesk.agents.models import Agent, ApiToken
 from frontdesk.agents.owners import check_may_change
 from frontdesk.agents.password_policy import check_password
 from frontdesk.agents.passwords import hash_password

@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from frontdesk.actors import AgentActor
+from frontdesk.actors import AgentActor, Role, require_admin
 from frontdesk.agents.actions import add_agent
-from frontdesk.agents.models import Agent, Invitation, Role
+from frontdesk.agents.models import Agent, Invitation
 from frontdesk.agents.password_policy import check_password
 from frontdesk.agents.passwords import hash_password
 from frontdesk.agents.secrets import digest, new_secret
@@ -21,7 +21,6 @@ from frontdesk.errors import Conflict, Invalid, NotFound
 from frontdesk.ratelimits.rules import INVITATIONS_IP
 from frontdesk.storage.db import Database
 from frontdesk.validation import check_email, check_text
-from frontdesk.websites.actions import require_admin
 from frontdesk.workspaces.models import Workspace
 
 # Long enough to survive a weekend in someone's inbox, short enough that a forwarded or

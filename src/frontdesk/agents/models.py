@@ -6,15 +6,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from frontdesk.actors import Role
 from frontdesk.clock import utcnow
 from frontdesk.storage.base import Base, id_column
-
-
-class Role(enum.StrEnum):
-    OWNER = "owner"
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"
-    AGENT = "agent"
 
 
 class Status(enum.StrEnum):

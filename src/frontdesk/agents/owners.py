@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.actors import AgentActor
-from frontdesk.agents.models import Agent, Role
+from frontdesk.actors import AgentActor, Role
+from frontdesk.agents.models import Agent
 from frontdesk.errors import Conflict, Forbidden
 
 

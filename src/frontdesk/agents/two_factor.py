@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pyotp
 from sqlalchemy import delete, func, or_, select, update
 
-from frontdesk.actors import AgentActor
-from frontdesk.agents.models import Agent, RecoveryCode, Role
+from frontdesk.actors import AgentActor, Role
+from frontdesk.agents.models import Agent, RecoveryCode
 from frontdesk.agents.notices import Change, notify
 from frontdesk.agents.passwords import verify_password
 from frontdesk.agents.secrets import digest

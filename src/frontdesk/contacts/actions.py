@@ -12,11 +12,11 @@ from frontdesk.contacts.blocking import is_blocked
 from frontdesk.contacts.events import contact_updated, known
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.quick_session import SessionContact, new_contact, seen_again
-from frontdesk.contacts.tokens import VisitorClaims
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Invalid, NotFound
 from frontdesk.ratelimits.limiter import address_key
 from frontdesk.ratelimits.rules import CONTACTS_IP
+from frontdesk.tokens import VisitorClaims
 from frontdesk.validation import check_email, check_text
 from frontdesk.websites.models import Website
 

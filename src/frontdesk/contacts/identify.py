@@ -17,12 +17,12 @@ from frontdesk.contacts.events import contact_updated, known
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.page_views import PageView
 from frontdesk.contacts.quick_session import anonymous_name
-from frontdesk.contacts.tokens import VisitorClaims
 from frontdesk.context import Context
 from frontdesk.conversations.models import Conversation
 from frontdesk.errors import Forbidden
 from frontdesk.ids import new_id
 from frontdesk.ratelimits.rules import CONTACTS_IP
+from frontdesk.tokens import VisitorClaims
 from frontdesk.validation import check_text
 from frontdesk.websites.models import Website
 

@@ -14,10 +14,10 @@ from frontdesk.agents.models import Agent, AgentSession, SessionStage
 from frontdesk.agents.queries import actor_for, agent_for_api_token, session_for
 from frontdesk.agents.sessions import touch_session
 from frontdesk.contacts.models import Contact
-from frontdesk.contacts.tokens import VisitorClaims
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Unauthorized
 from frontdesk.ratelimits.rules import Rule
+from frontdesk.tokens import VisitorClaims
 
 SESSION_COOKIE = "frontdesk_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

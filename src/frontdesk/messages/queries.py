@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import Actor, VisitorActor
 from frontdesk.conversations.queries import conversation_for
 from frontdesk.messages.models import Message
+from frontdesk.messages.views import message_data
 from frontdesk.storage.db import Database
 
 
@@ -42,3 +46,10 @@ async def messages_between(
         query = query.where(Message.private.is_(False))
     async with db.reader() as session:
         return list(await session.scalars(query.order_by(Message.seq)))
+
+
+async def message_payloads(session: AsyncSession, message_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """``message.created``'s payload of each stored message, by id, for the outbox's
+    dispatcher (outbox/dispatch.py): its rows of a message carry only the id."""
+    found = await session.scalars(select(Message).where(Message.id.in_(message_ids)))
+    return {message.id: {"message": message_data(message).model_dump(mode="json")} for message in found}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -26,8 +26,6 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.events import EventName
-from frontdesk.messages.models import Message
-from frontdesk.messages.views import message_data
 from frontdesk.outbox.models import OutboxRow
 from frontdesk.storage.db import Database
 
@@ -49,6 +47,11 @@ class OutboxEvent:
     created_at: datetime
 
 
+# Stored messages' payloads by id (``{"message": ...}``), for the rows of ``message.created``
+# that carry only the id; the messages package provides it (messages/queries.py).
+MessagePayloads = Callable[[AsyncSession, list[str]], Awaitable[dict[str, dict[str, Any]]]]
+
+
 class DurableListener(Protocol):
     """A consumer of durable events (webhooks; later automation, reports, bots)."""
 
@@ -64,9 +67,16 @@ class DurableListener(Protocol):
 
 
 class Dispatcher:
-    def __init__(self, db: Database, listeners: Sequence[DurableListener], wake: asyncio.Event | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        listeners: Sequence[DurableListener],
+        message_payloads: MessagePayloads,
+        wake: asyncio.Event | None = None,
+    ) -> None:
         self.db = db
         self.listeners = tuple(listeners)
+        self.message_payloads = message_payloads
         self.wake = wake or asyncio.Event()
 
     async def run_forever(self) -> None:
@@ -108,7 +118,8 @@ class Dispatcher:
             workspaces = {row.workspace_id for row in rows}
             wanted = [await listener.wants(session, workspaces) for listener in self.listeners]
             followed = set().union(*wanted)
-            events = await _events(session, [row for row in rows if (row.workspace_id, row.name) in followed])
+            followed_rows = [row for row in rows if (row.workspace_id, row.name) in followed]
+            events = await self._events(session, followed_rows)
             for listener, wants in zip(self.listeners, wanted, strict=True):
                 mine = [event for event in events if (event.workspace_id, event.name) in wants]
                 if mine:
@@ -117,24 +128,18 @@ class Dispatcher:
             await session.execute(delete(OutboxRow).where(OutboxRow.id.in_(ids)))
         return len(rows)
 
-
-async def _events(session: AsyncSession, rows: Sequence[Any]) -> list[OutboxEvent]:
-    """The rows as events; a stored message's payload read back from the message (gone:
-    erased since, and its event with it)."""
-    message_ids = [row.message_id for row in rows if row.message_id is not None]
-    messages: dict[str, Message] = {}
-    if message_ids:
-        found = await session.scalars(select(Message).where(Message.id.in_(message_ids)))
-        messages = {message.id: message for message in found}
-    events = []
-    for row in rows:
-        data = row.payload
-        if row.name == EventName.MESSAGE_CREATED.value and row.message_id is not None:
-            message = messages.get(row.message_id)
-            if message is None:
+    async def _events(self, session: AsyncSession, rows: Sequence[Any]) -> list[OutboxEvent]:
+        """The rows as events; a stored message's payload read back from the message
+        (gone: erased since, and its event with it)."""
+        message_ids = [row.message_id for row in rows if row.message_id is not None]
+        messages = await self.message_payloads(session, message_ids) if message_ids else {}
+        events = []
+        for row in rows:
+            data = row.payload
+            if row.name == EventName.MESSAGE_CREATED.value and row.message_id is not None:
+                data = messages.get(row.message_id)
+            if data is None:
                 continue
-            data = {"message": message_data(message).model_dump(mode="json")}
-        if data is None:
-            continue
-        events.append(OutboxEvent(row.id, row.name, row.workspace_id, row.conversation_id, data, row.created_at))
-    return events
+            event = OutboxEvent(row.id, row.name, row.workspace_id, row.conversation_id, data, row.created_at)
+            events.append(event)
+        return events

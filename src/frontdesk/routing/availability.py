@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from frontdesk.actors import AgentActor
+from frontdesk.actors import AgentActor, Role, require_admin
 from frontdesk.agents import owners
-from frontdesk.agents.models import Agent, Role, Status
+from frontdesk.agents.models import Agent, Status
 from frontdesk.agents.scope import scope_changed
 from frontdesk.clock import utcnow
 from frontdesk.context import Context
@@ -27,7 +27,6 @@ from frontdesk.routing.models import Team, TeamMember
 from frontdesk.routing.routed import Routed
 from frontdesk.storage.db import Database
 from frontdesk.topics import website_visitors, workspace_agents
-from frontdesk.websites.actions import require_admin
 from frontdesk.websites.models import Website
 
 MAX_CHATS_LIMIT = 50

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.actors import AgentActor
+from frontdesk.actors import AgentActor, require_admin
 from frontdesk.agents.models import Agent
 from frontdesk.agents.scope import scope_changed
 from frontdesk.context import Context
@@ -17,7 +17,6 @@ from frontdesk.routing.hours import check_hours
 from frontdesk.routing.models import RoutingRule, Strategy, Team, TeamMember
 from frontdesk.routing.rules import check_conditions
 from frontdesk.validation import check_text
-from frontdesk.websites.actions import require_admin
 
 UNCHANGED: Any = object()
 # Shorter than a minute would reassign chats while the agent is still typing.

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from sqlalchemy import text
 
+from frontdesk.events import Event, EventName
 from frontdesk.storage.db import Database
 from frontdesk.storage.quick import Exec, Statement
 
@@ -81,8 +83,10 @@ class SearchIndexer:
         self.db = db
         self._news = asyncio.Event()
 
-    def wake(self) -> None:
-        self._news.set()
+    def heard(self, events: Sequence[Event]) -> None:
+        """An after-commit listener (publisher.py): stored messages wake the indexer."""
+        if any(event.name is EventName.MESSAGE_CREATED for event in events):
+            self._news.set()
 
     async def run_forever(self) -> None:
         while True:  # the first round catches up on what a stopped node left

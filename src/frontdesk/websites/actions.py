@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from frontdesk.actors import AgentActor
+from frontdesk.actors import AgentActor, require_admin
 from frontdesk.context import Context
-from frontdesk.errors import Forbidden, NotFound
+from frontdesk.errors import NotFound
 from frontdesk.events import Event, EventName, WebsiteUpdated
 from frontdesk.routing.models import Team
 from frontdesk.topics import website_visitors, workspace_agents
@@ -18,11 +18,6 @@ from frontdesk.validation import check_text
 from frontdesk.websites import settings as widget_settings
 from frontdesk.websites.models import Website
 from frontdesk.websites.views import website_data
-
-
-def require_admin(actor: AgentActor, what: str) -> None:
-    if not actor.is_admin:
-        raise Forbidden(f"only owners and admins may {what}")
 
 
 @dataclass(frozen=True)

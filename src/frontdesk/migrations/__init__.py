@@ -1,4 +1,8 @@
-"""Schema migrations (Alembic), run by ``frontdesk migrate`` and at startup of ``run``."""
+"""Schema migrations (Alembic), run by ``frontdesk migrate`` and at startup of ``serve``.
+
+They live apart from ``storage/`` because they know every table: ``registry.py``
+imports every domain model, and storage (which every domain package builds on) imports
+none."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parent
 
 
 def alembic_config(url: str) -> Config:

@@ -9,7 +9,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from frontdesk.storage.models import Base
+from frontdesk.migrations.registry import Base
 
 config = context.config
 target_metadata = Base.metadata
