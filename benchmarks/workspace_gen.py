@@ -110,6 +110,8 @@ def _contact(rng: random.Random, staff: Staff, now: datetime) -> dict[str, Any]:
         "email": f"{name.lower().replace(' ', '.')}{rng.randrange(10_000)}@example.com" if identified else None,
         "phone": None,
         "external_id": None,
+        "external_id_verified": False,
+        "token_version": 0,
         "custom_attributes": {"plan": rng.choice(["free", "pro", "business"])} if identified else {},
         "device": {"browser": rng.choice(["Firefox", "Chrome", "Safari"]), "os": rng.choice(["Linux", "macOS", "iOS"])},
         "status_lines": [],
@@ -162,6 +164,7 @@ def _conversation(
             "snoozed_until": None,
             "rating_score": rng.randint(1, 5) if status == "resolved" and rng.random() < 0.2 else None,
             "rating_comment": None,
+            "transcript_email": None,
         }
     )
     for label, share in LABELS.items():
