@@ -35,7 +35,7 @@ from frontdesk.routing.teams import TeamSpec, save_team
 from frontdesk.search.index import index_pending
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
-from frontdesk.workspaces.queries import websites_of
+from frontdesk.websites.queries import websites_of
 
 AGENTS = 12
 TEAMS = ("Billing", "Technical", "Sales", "Returns")

@@ -9,12 +9,12 @@ from frontdesk.actors import AgentActor, Role, VisitorActor
 from frontdesk.agents.actions import NewAgent, create_agent
 from frontdesk.agents.models import Agent
 from frontdesk.agents.queries import actor_for
+from frontdesk.bootstrap import NewWorkspace, create_workspace
 from frontdesk.contacts.actions import start_visitor_session
 from frontdesk.context import Context
 from frontdesk.messages.actions import NewMessage, send_message
 from frontdesk.messages.models import Message
 from frontdesk.websites.models import Website
-from frontdesk.workspaces.actions import NewWorkspace, create_workspace
 
 PASSWORD = "correct horse battery"
 

@@ -58,7 +58,7 @@ async def test_agents_search_only_their_teams_chats(ctx: Context) -> None:
     async with ctx.db.transaction() as session:  # the outsider is only in "Elsewhere"
         from sqlalchemy import delete
 
-        from frontdesk.routing.models import TeamMember
+        from frontdesk.agents.models import TeamMember
         from frontdesk.websites.models import Website
 
         general = (await session.get_one(Website, team.website.id)).default_team_id

@@ -15,31 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # importer -> imported, both packages of frontdesk, where the imported reaches back.
 UNTANGLING = {
-    ("agents", "routing"),
     ("agents", "websites"),
-    ("agents", "workspaces"),
-    ("attachments", "websites"),
-    ("contacts", "conversations"),
-    ("contacts", "websites"),
-    ("conversations", "agents"),
-    ("conversations", "contacts"),
     ("conversations", "messages"),
     ("conversations", "routing"),
-    ("conversations", "websites"),
     ("http", "ws"),
-    ("messages", "agents"),
-    ("messages", "attachments"),
-    ("messages", "contacts"),
     ("messages", "conversations"),
     ("messages", "routing"),
-    ("routing", "agents"),
-    ("routing", "contacts"),
     ("routing", "conversations"),
     ("routing", "messages"),
-    ("routing", "websites"),
-    ("websites", "routing"),
-    ("workspaces", "routing"),
-    ("workspaces", "websites"),
+    ("websites", "agents"),
     ("ws", "http"),
 }
 

@@ -55,8 +55,8 @@ async def _create_agent(settings: Settings, args: argparse.Namespace) -> int:
     from frontdesk.agents.actions import NewAgent, create_agent
     from frontdesk.agents.passwords import generate_password
     from frontdesk.app import make_context
+    from frontdesk.bootstrap import NewWorkspace, create_workspace
     from frontdesk.errors import DomainError
-    from frontdesk.workspaces.actions import NewWorkspace, create_workspace
     from frontdesk.workspaces.queries import first_workspace
 
     ctx = make_context(settings)

@@ -9,14 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import AgentActor, Role
-from frontdesk.agents.models import Agent, ApiToken
+from frontdesk.agents.models import Agent, ApiToken, TeamMember
 from frontdesk.agents.owners import check_may_change
 from frontdesk.agents.password_policy import check_password
 from frontdesk.agents.passwords import hash_password
 from frontdesk.agents.secrets import API_TOKEN_PREFIX, digest, new_secret
 from frontdesk.context import Context
 from frontdesk.errors import Conflict, NotFound
-from frontdesk.routing.models import TeamMember
 from frontdesk.validation import check_email, check_text
 from frontdesk.websites.models import Website
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from frontdesk.actors import AgentActor, Role
-from frontdesk.agents.models import Agent, AgentSession, ApiToken, SessionStage
+from frontdesk.agents.models import Agent, AgentSession, ApiToken, SessionStage, TeamMember
 from frontdesk.agents.secrets import API_TOKEN_PREFIX, digest
 from frontdesk.clock import utcnow
-from frontdesk.routing.models import TeamMember
 from frontdesk.storage.db import Database
 
 

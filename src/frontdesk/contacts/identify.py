@@ -15,13 +15,12 @@ from frontdesk.actors import VisitorActor
 from frontdesk.contacts.actions import ContactChanges, apply_changes
 from frontdesk.contacts.events import contact_updated, known
 from frontdesk.contacts.models import Contact
-from frontdesk.contacts.page_views import PageView
 from frontdesk.contacts.quick_session import anonymous_name
 from frontdesk.context import Context
-from frontdesk.conversations.models import Conversation
 from frontdesk.errors import Forbidden
 from frontdesk.ids import new_id
 from frontdesk.ratelimits.rules import CONTACTS_IP
+from frontdesk.storage.base import Base
 from frontdesk.tokens import VisitorClaims
 from frontdesk.validation import check_text
 from frontdesk.websites.models import Website
@@ -113,8 +112,7 @@ async def _become(
         if contact.external_id is None:
             # This browser was anonymous until now: what it said before logging in is the
             # customer's too, so it moves to their contact.
-            for model in (Conversation, PageView):
-                await session.execute(update(model).where(model.contact_id == contact.id).values(contact_id=known.id))
+            await _move_references(session, contact.id, known.id)
             await session.delete(contact)
         return known
     if contact.external_id is not None and contact.external_id != external_id:
@@ -124,6 +122,18 @@ async def _become(
     contact.external_id = external_id
     contact.external_id_verified = contact.external_id_verified or verified
     return contact
+
+
+async def _move_references(session: AsyncSession, old_id: str, new_id: str) -> None:
+    """Every row that names the contact (conversations, page views, files, ...) follows it
+    to ``new_id``: found by the foreign keys to ``contacts``, so a table added later
+    follows too, and contacts need not know the packages that point at them."""
+    contacts = Contact.__table__
+    for table in Base.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column.table is contacts and table is not contacts:
+                column = key.parent
+                await session.execute(update(table).where(column == old_id).values({column.name: new_id}))
 
 
 async def _verified_contact(session: AsyncSession, website_id: str, external_id: str) -> Contact | None:

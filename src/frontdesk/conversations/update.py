@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import AgentActor
-from frontdesk.agents.models import Agent
+from frontdesk.agents.models import Agent, Team
 from frontdesk.agents.queries import get_agent
 from frontdesk.clock import isoformat, utcnow
 from frontdesk.contacts.models import Contact
@@ -27,7 +27,6 @@ from frontdesk.messages.models import Message
 from frontdesk.routing.announce import announce
 from frontdesk.routing.assignment import enqueue, take_seat_anyway
 from frontdesk.routing.dispatch import fill_seats, free_seat, reopened
-from frontdesk.routing.models import Team
 from frontdesk.routing.routed import Routed
 from frontdesk.validation import check_text
 

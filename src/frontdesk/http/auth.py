@@ -19,7 +19,8 @@ from frontdesk.errors import Forbidden, Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, Ctx, CurrentAgent, client_ip, public_origin, same_origin
 from frontdesk.http.schemas import AgentOut, Body, WebsiteOut
 from frontdesk.inputs import EMAIL, MAX_PASSWORD_CHARS, NUL_FREE
-from frontdesk.workspaces.queries import get_workspace, websites_of
+from frontdesk.websites.queries import websites_of
+from frontdesk.workspaces.queries import get_workspace
 
 router = APIRouter(tags=["auth"])
 

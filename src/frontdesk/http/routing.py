@@ -8,11 +8,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from frontdesk.agents.models import Team, TeamMember
 from frontdesk.http.deps import Ctx, CurrentAgent
 from frontdesk.http.schemas import Body
 from frontdesk.inputs import NOT_BLANK, Date, Zone
 from frontdesk.routing import teams
-from frontdesk.routing.models import RoutingRule, Team, TeamMember
+from frontdesk.routing.models import RoutingRule
 from frontdesk.routing.rules import MAX_CONDITIONS, MAX_PATTERN_CHARS
 from frontdesk.routing.teams import MAX_POSITION, MAX_REASSIGN_SECONDS, MIN_REASSIGN_SECONDS
 

@@ -7,9 +7,10 @@ from frontdesk.errors import NotFound
 from frontdesk.http.deps import Ctx, CurrentAgent, public_origin
 from frontdesk.http.schemas import Body, WebsiteOut
 from frontdesk.inputs import NOT_BLANK
+from frontdesk.routing.availability import availability_events
 from frontdesk.websites import actions
+from frontdesk.websites.queries import websites_of
 from frontdesk.websites.settings import WidgetSettings
-from frontdesk.workspaces.queries import websites_of
 
 router = APIRouter(tags=["websites"])
 
@@ -54,7 +55,11 @@ async def update_website(
     changes = actions.WebsiteChanges(
         name=body.name, url=body.url, settings=settings, default_team_id=body.default_team_id
     )
-    return WebsiteOut.of(await actions.update_website(ctx, actor, website_id, changes), public_origin(request, ctx))
+    website = await actions.update_website(ctx, actor, website_id, changes)
+    if body.default_team_id is not None:
+        # Whether someone can answer depends on the default team's hours and members.
+        await ctx.publish(await availability_events(ctx.db, website.workspace_id))
+    return WebsiteOut.of(website, public_origin(request, ctx))
 
 
 @router.post("/websites/{website_id}/identity-secret")

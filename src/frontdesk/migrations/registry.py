@@ -1,6 +1,6 @@
 """Imports every model so that ``Base.metadata`` knows all tables (Alembic, tests)."""
 
-from frontdesk.agents.models import Agent, AgentSession, ApiToken, Invitation
+from frontdesk.agents.models import Agent, AgentSession, ApiToken, Invitation, Team, TeamMember
 from frontdesk.attachments.models import Attachment
 from frontdesk.canned.models import CannedResponse
 from frontdesk.contacts.blocking import BlockedAddress
@@ -10,7 +10,7 @@ from frontdesk.conversations.models import Conversation, ConversationLabel
 from frontdesk.jobs.models import Job
 from frontdesk.messages.models import Message
 from frontdesk.outbox.models import OutboxRow
-from frontdesk.routing.models import RoutingRule, Team, TeamMember
+from frontdesk.routing.models import RoutingRule
 from frontdesk.storage.base import Base
 from frontdesk.websites.models import Website
 from frontdesk.workspaces.models import Workspace

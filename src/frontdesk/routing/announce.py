@@ -9,7 +9,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.agents.models import Agent, Status
+from frontdesk.agents.models import Agent, Status, TeamMember
 from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
@@ -19,7 +19,6 @@ from frontdesk.events import Author, Event, EventName, QueueUpdated
 from frontdesk.messages.append import append_message
 from frontdesk.messages.models import AuthorType
 from frontdesk.routing.assignment import Assigned, waiting_in
-from frontdesk.routing.models import TeamMember
 from frontdesk.routing.routed import Routed
 from frontdesk.storage.db import Database, on_commit
 from frontdesk.topics import visitor

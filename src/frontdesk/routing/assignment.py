@@ -17,11 +17,10 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.agents.models import Agent, Status
+from frontdesk.agents.models import Agent, Status, Strategy, Team, TeamMember
 from frontdesk.clock import utcnow
 from frontdesk.conversations.models import Conversation
 from frontdesk.conversations.models import Status as ConversationStatus
-from frontdesk.routing.models import Strategy, Team, TeamMember
 
 # How many queued chats one drain may hand out: bounds a transaction's length; the rest
 # wait for the next drain, which every freed seat triggers.

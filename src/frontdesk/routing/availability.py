@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from frontdesk.actors import AgentActor, Role, require_admin
 from frontdesk.agents import owners
-from frontdesk.agents.models import Agent, Status
+from frontdesk.agents.models import Agent, Status, Team, TeamMember
 from frontdesk.agents.scope import scope_changed
 from frontdesk.clock import utcnow
 from frontdesk.context import Context
@@ -23,7 +23,6 @@ from frontdesk.routing.announce import announce, requeue_events
 from frontdesk.routing.assignment import enqueue, release_seat, teams_of
 from frontdesk.routing.dispatch import fill_seats
 from frontdesk.routing.hours import is_open
-from frontdesk.routing.models import Team, TeamMember
 from frontdesk.routing.routed import Routed
 from frontdesk.storage.db import Database
 from frontdesk.topics import website_visitors, workspace_agents

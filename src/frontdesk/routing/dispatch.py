@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from frontdesk.agents.models import Team
 from frontdesk.clock import utcnow
 from frontdesk.contacts.models import Contact
 from frontdesk.contacts.page_views import PageView
@@ -13,7 +14,7 @@ from frontdesk.conversations.models import Conversation
 from frontdesk.routing.announce import assignment_events
 from frontdesk.routing.assignment import Assigned, claim_seat, drain, enqueue, release_seat, teams_of
 from frontdesk.routing.hours import is_open
-from frontdesk.routing.models import RoutingRule, Team
+from frontdesk.routing.models import RoutingRule
 from frontdesk.routing.routed import Routed
 from frontdesk.routing.rules import Rule, VisitorFacts, first_match
 from frontdesk.websites.models import Website

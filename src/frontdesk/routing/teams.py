@@ -9,12 +9,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.actors import AgentActor, require_admin
-from frontdesk.agents.models import Agent
+from frontdesk.agents.models import Agent, Strategy, Team, TeamMember
 from frontdesk.agents.scope import scope_changed
 from frontdesk.context import Context
 from frontdesk.errors import Invalid, NotFound
 from frontdesk.routing.hours import check_hours
-from frontdesk.routing.models import RoutingRule, Strategy, Team, TeamMember
+from frontdesk.routing.models import RoutingRule
 from frontdesk.routing.rules import check_conditions
 from frontdesk.validation import check_text
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.agents.models import Agent
+from frontdesk.agents.models import Agent, Team
 from frontdesk.clock import utcnow
 from frontdesk.contacts.models import Contact
 from frontdesk.context import Context
@@ -25,7 +25,6 @@ from frontdesk.events import Event
 from frontdesk.messages.append import append_message
 from frontdesk.routing.announce import SYSTEM, announce, assignment_events, requeue_events
 from frontdesk.routing.assignment import Assigned, enqueue, release_seat, try_assign
-from frontdesk.routing.models import Team
 from frontdesk.routing.routed import Routed
 
 log = logging.getLogger(__name__)

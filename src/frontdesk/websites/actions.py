@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 
 from frontdesk.actors import AgentActor, require_admin
+from frontdesk.agents.models import Team
 from frontdesk.context import Context
 from frontdesk.errors import NotFound
 from frontdesk.events import Event, EventName, WebsiteUpdated
-from frontdesk.routing.models import Team
 from frontdesk.topics import website_visitors, workspace_agents
 from frontdesk.validation import check_text
 from frontdesk.websites import settings as widget_settings
@@ -47,12 +47,6 @@ async def update_website(ctx: Context, actor: AgentActor, website_id: str, chang
     await ctx.publish(
         [Event(EventName.WEBSITE_UPDATED, data, (website_visitors(website.id), workspace_agents(website.workspace_id)))]
     )
-    if team_changed:
-        # Imported here: availability builds on this module (require_admin). Whether
-        # someone can answer depends on the default team's hours and members.
-        from frontdesk.routing.availability import availability_events
-
-        await ctx.publish(await availability_events(ctx.db, website.workspace_id))
     return website
 
 
