@@ -32,6 +32,7 @@ from frontdesk.http import (
     pages,
     routing,
     tokens,
+    webhooks,
     websites,
     widget,
     widget_extras,
@@ -56,6 +57,9 @@ from frontdesk.search.index import SearchIndexer
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
 from frontdesk.tokens import VisitorTokens
+from frontdesk.webhooks import notices as webhook_notices
+from frontdesk.webhooks import prune as webhook_prune
+from frontdesk.webhooks.delivery import DeliveryLoop
 from frontdesk.ws.routes import SocketsFirst
 
 
@@ -99,12 +103,16 @@ DURABLE_LISTENERS: list[DurableListener] = []
 
 
 def background_loops(ctx: Context) -> list[asyncio.Task[None]]:
-    """The job worker, the event outbox's dispatcher, the routing timer and the sweep
-    of unsent uploads: in every ``serve`` by default, or alone in ``frontdesk worker``."""
+    """The job worker, the event outbox's dispatcher, the routing timer, the sweep of
+    unsent uploads, and the webhooks' delivery loop and log pruning: in every ``serve``
+    by default, or alone in ``frontdesk worker``."""
     dispatcher = Dispatcher(ctx.db, DURABLE_LISTENERS, message_payloads, ctx.outbox_ready)
+    handlers = {**JOB_HANDLERS, **ACCOUNT_JOB_HANDLERS, **webhook_notices.HANDLERS}
     return [
         asyncio.create_task(dispatcher.run_forever(), name="event-outbox"),
-        asyncio.create_task(Worker(ctx, {**JOB_HANDLERS, **ACCOUNT_JOB_HANDLERS}).run_forever(), name="outbox-worker"),
+        asyncio.create_task(Worker(ctx, handlers).run_forever(), name="outbox-worker"),
+        asyncio.create_task(DeliveryLoop(ctx).run_forever(), name="webhook-delivery"),
+        asyncio.create_task(webhook_prune.run_forever(ctx), name="webhook-log-pruning"),
         asyncio.create_task(watchdog.run_forever(ctx), name="routing-watchdog"),
         asyncio.create_task(attachment_cleanup.run_forever(ctx), name="orphan-uploads"),
     ]
@@ -170,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         widget,
         widget_extras,
         attachments,
+        webhooks,
     )
     for module in modules:
         api.include_router(module.router)

@@ -70,6 +70,36 @@ class Settings(BaseSettings):
         description="Log a console session out after this many minutes without a request (0: never). "
         "The default, 12 hours, outlasts a shift and ends a session left open overnight.",
     )
+    # Webhooks (docs/webhooks.md).
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Let webhook endpoints be on loopback, private, link-local or other non-public addresses "
+        "(a receiver on this machine or the office network). Off: such URLs are refused (SSRF).",
+    )
+    # 10 s: a receiver should answer at once and do its work later; waiting longer holds
+    # a sender's slot while other endpoints' events wait (Stripe and Svix wait 15-30 s).
+    webhooks_timeout_seconds: float = Field(
+        default=10, gt=0, le=60, description="How long one webhook request may take, connecting included."
+    )
+    # Svix's schedule: 8 attempts over about 28 hours, long enough for a receiver to be
+    # down over a night or a weekend's deploy and still get every event.
+    webhooks_retry_schedule: list[float] = Field(
+        default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
+        min_length=1,
+        description="Seconds to wait after each failed attempt before the next (each with +-20% jitter); "
+        "a delivery fails for good after the last.",
+    )
+    # Time rather than a count of failures: a busy endpoint fails hundreds of times in a
+    # ten-minute outage, a quiet one a few times a week; five days of nothing but
+    # failures means the receiver is gone (Svix's rule).
+    webhooks_disable_after_hours: float = Field(
+        default=120,
+        gt=0,
+        description="Turn an endpoint off when every attempt to it has failed for this long; its admins are emailed.",
+    )
+    webhooks_log_days: float = Field(
+        default=30, gt=0, description="Finished webhook deliveries and their attempts are deleted after this long."
+    )
     log_level: str = "info"
     # Hardening (docs/security.md): trusted proxies, headers, slow clients, socket caps.
     forwarded_allow_ips: str = Field(

@@ -54,6 +54,8 @@ PUBLIC = {
 }
 # The routes a rate limit guards (ratelimits/rules.py): the widget's, and the account ones.
 LIMITED = ("/widget/", "/auth/login", "/auth/two-factor", "/auth/password-reset", "/invite/", "/me/two-factor")
+# Operations without a body that may still answer 409 (a webhook endpoint turned off).
+CONFLICTS = ("/webhooks/{webhook_id}/test", "/webhooks/{webhook_id}/deliveries/{delivery_id}/resend")
 # Where a request carries ids of other things or names one in its path: 404 when absent.
 LOOKUPS = ("/widget/config", "/widget/session", "/widget/messages", "/widget/typing", "/widget/read")
 
@@ -170,7 +172,7 @@ def _statuses(short: str, method: str, operation: dict[str, Any], secured: bool)
         statuses |= {401, 403}
     if "{" in short or body or short.startswith(LOOKUPS):
         statuses.add(404)
-    if body and method in ("post", "put", "patch"):
+    if (body and method in ("post", "put", "patch")) or short in CONFLICTS:
         statuses.add(409)
     if short.startswith(LIMITED):
         statuses.add(429)

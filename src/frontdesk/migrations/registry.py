@@ -12,6 +12,7 @@ from frontdesk.messages.models import Message
 from frontdesk.outbox.models import OutboxRow
 from frontdesk.routing.models import RoutingRule
 from frontdesk.storage.base import Base
+from frontdesk.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from frontdesk.websites.models import Website
 from frontdesk.workspaces.models import Workspace
 
@@ -34,6 +35,9 @@ __all__ = [
     "RoutingRule",
     "Team",
     "TeamMember",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Website",
     "Workspace",
 ]
