@@ -159,7 +159,7 @@ class DeliveryLoop:
         )
         claimed: list[Claimed] = []
         async with self.ctx.db.transaction() as session:
-            for delivery, endpoint in (await session.execute(query)).tuples():
+            for delivery, endpoint in await session.execute(query):
                 if len(claimed) == room or busy[endpoint.id] >= PER_ENDPOINT:
                     continue
                 busy[endpoint.id] += 1
@@ -173,16 +173,24 @@ class DeliveryLoop:
         started = utcnow()
         outcome = await self.sender.post(claimed.url, headers, claimed.body.encode())
         try:
-            await self.record(claimed, headers, started, outcome)
+            retry_at = await self.record(claimed, headers, started, outcome)
         except Exception:  # the claim expires and it is sent again: at least once
             log.exception("recording webhook delivery %s failed", claimed.id)
+            return
+        if retry_at is not None:  # a retry sooner than the next poll (short schedules) is not late
+            wait = (retry_at - utcnow()).total_seconds()
+            if wait < POLL_S:
+                asyncio.get_running_loop().call_later(max(0.0, wait), self.wake.set)
 
-    async def record(self, claimed: Claimed, headers: dict[str, str], started: datetime, outcome: Outcome) -> None:
+    async def record(
+        self, claimed: Claimed, headers: dict[str, str], started: datetime, outcome: Outcome
+    ) -> datetime | None:
+        """Log the attempt and settle what follows; returns when the next attempt is due, if any."""
         now = utcnow()
         async with self.ctx.db.transaction() as session:
             delivery = await session.get(WebhookDelivery, claimed.id, with_for_update=True)
             if delivery is None:  # its endpoint was deleted meanwhile
-                return
+                return None
             delivery.attempts += 1
             session.add(
                 WebhookAttempt(
@@ -215,6 +223,7 @@ class DeliveryLoop:
                         endpoint.id,
                         endpoint.failing_since,
                     )
+            return delivery.next_attempt_at if delivery.status == DeliveryStatus.PENDING else None
 
     @staticmethod
     def _delivered(delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: datetime) -> None:

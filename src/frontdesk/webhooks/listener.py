@@ -47,15 +47,10 @@ async def fan_out(session: AsyncSession, events: Sequence[OutboxRow]) -> None:
         endpoints[endpoint.workspace_id].append(endpoint)
     if not endpoints:
         return
-    made = set(
-        (
-            await session.execute(
-                select(WebhookDelivery.event_id, WebhookDelivery.endpoint_id).where(
-                    WebhookDelivery.event_id.in_([event.id for event in wanted])
-                )
-            )
-        ).tuples()
+    already = select(WebhookDelivery.event_id, WebhookDelivery.endpoint_id).where(
+        WebhookDelivery.event_id.in_([event.id for event in wanted])
     )
+    made = {(event_id, endpoint_id) for event_id, endpoint_id in await session.execute(already)}
     for event in wanted:
         text = body(event.name, event.created_at, event.data)
         for endpoint in endpoints[event.workspace_id]:

@@ -1,0 +1,350 @@
+"""Webhooks: signed per Standard Webhooks and verified with the stock library by a real
+HTTP receiver; delivered at least once, in order per conversation, through failures,
+timeouts and a worker killed mid-send; never to a non-public address unless allowed."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from frontdesk.actors import AgentActor
+from frontdesk.agents.models import Agent, Role
+from frontdesk.clock import utcnow
+from frontdesk.contacts.tokens import VisitorTokens
+from frontdesk.context import Context
+from frontdesk.errors import Conflict, Forbidden, Invalid
+from frontdesk.jobs.models import Job
+from frontdesk.mail.sender import MemorySender
+from frontdesk.realtime.memory import MemoryBus
+from frontdesk.settings import Settings
+from frontdesk.storage.db import Database
+from frontdesk.webhooks import actions, notices, prune, queries
+from frontdesk.webhooks.actions import EndpointSpec
+from frontdesk.webhooks.addresses import non_public_kind
+from frontdesk.webhooks.delivery import DeliveryLoop
+from frontdesk.webhooks.listener import fan_out
+from frontdesk.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from frontdesk.webhooks.sender import RESPONSE_CAP
+from tests.factories import make_agent, make_team
+from tests.webhook_receiver import Received, Receiver, Reply, receiving
+
+FAST = [0.05] * 12  # the retry schedule in tests: the same steps, without the hours
+_event_ids = itertools.count(int(time.time() * 1000))
+
+
+@dataclass(frozen=True)
+class Event:
+    """An outbox row as the dispatcher hands it to durable listeners."""
+
+    id: int
+    name: str
+    workspace_id: str
+    conversation_id: str | None
+    data: dict[str, Any]
+    created_at: datetime = field(default_factory=utcnow)
+
+
+def message_event(workspace_id: str, conversation_id: str, seq: int) -> Event:
+    data = {"message": {"id": uuid.uuid4().hex, "conversation_id": conversation_id, "seq": seq, "body": f"#{seq}"}}
+    return Event(next(_event_ids), "message.created", workspace_id, conversation_id, data)
+
+
+def settings_for(database_url: str, tmp_path: Path, **webhooks: Any) -> Settings:
+    values = {"webhooks_allow_private": True, "webhooks_retry_schedule": FAST, "webhooks_timeout_seconds": 1.0}
+    values.update(webhooks)
+    return Settings(database_url=database_url, var_dir=tmp_path, secret_key="test-secret", **{
+        k: v for k, v in values.items()
+    })
+
+
+def context(settings: Settings) -> Context:
+    return Context(
+        db=Database(settings.resolved_database_url),
+        bus=MemoryBus(),
+        settings=settings,
+        visitor_tokens=VisitorTokens("test-secret"),
+        mail=MemorySender(),
+    )
+
+
+@pytest.fixture
+async def hooks(database_url: str, tmp_path: Path) -> AsyncIterator[Context]:
+    ctx = context(settings_for(database_url, tmp_path))
+    yield ctx
+    await ctx.db.dispose()
+
+
+@pytest.fixture
+async def owner(hooks: Context) -> AsyncIterator[AgentActor]:
+    team = await make_team(hooks)
+    yield team.owner
+    # The database is shared by the module's tests: no delivery of this one is left for the next.
+    for endpoint in await queries.endpoints(hooks.db, team.owner):
+        await actions.delete_endpoint(hooks, team.owner, endpoint.id)
+
+
+async def add_endpoint(ctx: Context, owner: AgentActor, url: str, events: list[str] | None = None) -> WebhookEndpoint:
+    return await actions.create_endpoint(ctx, owner, EndpointSpec(url=url, events=events or ["message.created"]))
+
+
+async def publish(ctx: Context, events: list[Event]) -> None:
+    """What the outbox dispatcher does: the listener, inside one write transaction."""
+    async with ctx.db.transaction() as session:
+        await fan_out(session, events)
+
+
+async def deliveries_of(ctx: Context, endpoint_id: str) -> list[WebhookDelivery]:
+    async with ctx.db.reader() as session:
+        query = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+        return list(await session.scalars(query.order_by(WebhookDelivery.event_id)))
+
+
+async def until(check: Callable[[], Awaitable[bool]], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        await asyncio.sleep(0.05)
+
+
+async def run_until_settled(ctx: Context, endpoint_ids: list[str], timeout: float = 30) -> None:
+    """Run a delivery loop until no delivery of these endpoints is pending."""
+    loop = asyncio.create_task(DeliveryLoop(ctx).run_forever())
+
+    async def settled() -> bool:
+        rows = [d for e in endpoint_ids for d in await deliveries_of(ctx, e)]
+        return all(d.status != "pending" for d in rows)
+
+    try:
+        await until(settled, timeout)
+    finally:
+        loop.cancel()
+        await asyncio.gather(loop, return_exceptions=True)
+
+
+# --- signatures -------------------------------------------------------------------
+
+
+async def test_a_real_receiver_verifies_every_request_with_standardwebhooks(
+    hooks: Context, owner: AgentActor
+) -> None:
+    with receiving() as receiver:
+        endpoint = await add_endpoint(hooks, owner, receiver.url)
+        assert endpoint.secret.startswith("whsec_")
+        event = message_event(owner.workspace_id, uuid.uuid4().hex, 1)
+        await publish(hooks, [event])
+        await run_until_settled(hooks, [endpoint.id])
+        (got,) = receiver.received
+        payload = Webhook(endpoint.secret).verify(got.body, got.headers)
+        assert payload == {"type": "message.created", "timestamp": payload["timestamp"], "data": event.data}
+        assert payload["timestamp"].endswith("Z")
+        assert got.id.startswith("msg_") and got.headers["content-type"] == "application/json"
+        with pytest.raises(WebhookVerificationError):  # someone else's secret
+            Webhook("whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=").verify(got.body, got.headers)
+        with pytest.raises(WebhookVerificationError):  # a body changed on the way
+            Webhook(endpoint.secret).verify(got.body.replace(b"#1", b"#2"), got.headers)
+
+
+async def test_after_a_rotation_both_secrets_verify_until_the_overlap_ends(hooks: Context, owner: AgentActor) -> None:
+    with receiving() as receiver:
+        endpoint = await add_endpoint(hooks, owner, receiver.url)
+        old = endpoint.secret
+        rotated = await actions.rotate_secret(hooks, owner, endpoint.id)
+        assert rotated.secret != old and rotated.previous_secret_expires_at is not None
+        await publish(hooks, [message_event(owner.workspace_id, uuid.uuid4().hex, 1)])
+        await run_until_settled(hooks, [endpoint.id])
+        (got,) = receiver.received
+        assert [part[:3] for part in got.headers["webhook-signature"].split(" ")] == ["v1,", "v1,"]
+        Webhook(rotated.secret).verify(got.body, got.headers)
+        Webhook(old).verify(got.body, got.headers)
+
+        async with hooks.db.transaction() as session:  # the overlap is over
+            stored = await session.get_one(WebhookEndpoint, endpoint.id)
+            stored.previous_secret_expires_at = utcnow()
+        await publish(hooks, [message_event(owner.workspace_id, uuid.uuid4().hex, 1)])
+        await run_until_settled(hooks, [endpoint.id])
+        later = receiver.received[1]
+        Webhook(rotated.secret).verify(later.body, later.headers)
+        with pytest.raises(WebhookVerificationError):
+            Webhook(old).verify(later.body, later.headers)
+
+
+# --- at least once, exactly once per webhook-id, in order ---------------------------
+
+
+def flaky(failures: int) -> Callable[[Received], Reply]:
+    """The first ``failures`` requests fail: 500s, 503s with a body, and hangs past the
+    sender's 1 s timeout, in turn; then every request is answered 200."""
+    count = itertools.count()
+    kinds = [Reply(500, body=b"oops"), Reply(503, body=b"maintenance"), Reply(200, delay=1.5)]
+
+    def script(_: Received) -> Reply:
+        n = next(count)
+        return kinds[n % len(kinds)] if n < failures else Reply()
+
+    return script
+
+
+async def test_a_receiver_that_fails_then_recovers_gets_every_event_once_per_id_in_order(
+    hooks: Context, owner: AgentActor
+) -> None:
+    conversations = [uuid.uuid4().hex for _ in range(4)]
+    with receiving(flaky(failures=15)) as receiver:
+        first = await add_endpoint(hooks, owner, receiver.url)
+        second = await add_endpoint(hooks, owner, receiver.url + "/second")
+        # Interleaved as chats happen; each conversation's own events in seq order.
+        events = [message_event(owner.workspace_id, c, seq) for seq in range(1, 6) for c in conversations]
+        for batch in (events[:7], events[7:12], events[12:]):
+            await publish(hooks, batch)
+        await publish(hooks, events[:3])  # handed over again: no second delivery
+        await run_until_settled(hooks, [first.id, second.id], timeout=60)
+
+        rows = await deliveries_of(hooks, first.id) + await deliveries_of(hooks, second.id)
+        assert len(rows) == 2 * len(events) and {d.status for d in rows} == {"delivered"}
+        assert sum(1 for r in receiver.received if r.reply.status != 200 or r.reply.delay) == 15
+
+        acknowledged = receiver.answered_ok()
+        assert sorted(r.id for r in acknowledged) == sorted(d.id for d in rows)  # each acknowledged exactly once
+        for r in receiver.received:  # every attempt of one id carries the same body, signed
+            assert r.body == next(a.body for a in acknowledged if a.id == r.id)
+        receiver.verify({"/hooks": first.secret, "/hooks/second": second.secret})
+        tried: dict[tuple[str, str], list[int]] = defaultdict(list)
+        done: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for r in receiver.received:
+            message = r.payload["data"]["message"]
+            tried[(r.path, message["conversation_id"])].append(message["seq"])
+        for r in acknowledged:
+            message = r.payload["data"]["message"]
+            done[(r.path, message["conversation_id"])].append(message["seq"])
+        assert len(done) == 8 and all(seqs == [1, 2, 3, 4, 5] for seqs in done.values())
+        # Nothing of a chat was even tried before the event before it was acknowledged.
+        assert all(seqs == sorted(seqs) for seqs in tried.values())
+
+
+# --- what the log keeps, and what counts as delivered -------------------------------
+
+
+async def test_the_log_keeps_each_attempt_a_redirect_is_a_failure_and_big_answers_are_cut(
+    hooks: Context, owner: AgentActor
+) -> None:
+    big = b"x" * (RESPONSE_CAP * 4)
+    replies = iter([Reply(302, body=b"moved"), Reply(200, body=big)])
+    with receiving(lambda _: next(replies)) as receiver:
+        endpoint = await add_endpoint(hooks, owner, receiver.url)
+        await publish(hooks, [message_event(owner.workspace_id, uuid.uuid4().hex, 1)])
+        await run_until_settled(hooks, [endpoint.id])
+        (delivery,) = await deliveries_of(hooks, endpoint.id)
+        found, attempts = await queries.delivery(hooks.db, owner, endpoint.id, delivery.id)
+        assert [a.status_code for a in attempts] == [302, 200] and [a.number for a in attempts] == [1, 2]
+        assert attempts[0].error == "answered 302" and attempts[0].response_body == "moved"
+        assert len(attempts[1].response_body) == RESPONSE_CAP and attempts[1].error is None
+        assert attempts[1].request_headers["webhook-id"] == delivery.id
+        assert found.status == "delivered" and found.attempts == 2 and found.body.encode() == receiver.received[0].body
+        assert len(receiver.received) == 2  # the redirect was not followed
+
+
+async def test_send_again_makes_a_new_attempt_with_the_same_webhook_id(hooks: Context, owner: AgentActor) -> None:
+    with receiving() as receiver:
+        endpoint = await add_endpoint(hooks, owner, receiver.url)
+        await publish(hooks, [message_event(owner.workspace_id, uuid.uuid4().hex, 1)])
+        await run_until_settled(hooks, [endpoint.id])
+        (delivery,) = await deliveries_of(hooks, endpoint.id)
+        again = await actions.send_again(hooks, owner, endpoint.id, delivery.id)
+        assert again.status == "pending"
+        await run_until_settled(hooks, [endpoint.id])
+        assert receiver.ids() == [delivery.id, delivery.id]
+        assert receiver.received[0].body == receiver.received[1].body
+        _, attempts = await queries.delivery(hooks.db, owner, endpoint.id, delivery.id)
+        assert [a.number for a in attempts] == [1, 2]
+
+
+async def test_a_test_event_is_sent_whatever_the_endpoint_asked_for(hooks: Context, owner: AgentActor) -> None:
+    with receiving() as receiver:
+        endpoint = await add_endpoint(hooks, owner, receiver.url, ["contact.updated"])
+        ping = await actions.send_test(hooks, owner, endpoint.id)
+        await run_until_settled(hooks, [endpoint.id])
+        (got,) = receiver.received
+        payload = Webhook(endpoint.secret).verify(got.body, got.headers)
+        assert (got.id, payload["type"], payload["data"]["endpoint_id"]) == (ping.id, "webhook.test", endpoint.id)
+        await actions.update_endpoint(hooks, owner, endpoint.id, EndpointSpec(enabled=False))
+        with pytest.raises(Conflict, match="turned off"):
+            await actions.send_test(hooks, owner, endpoint.id)
+
+
+async def test_an_endpoint_gets_only_the_events_it_asked_for_of_its_own_workspace(
+    hooks: Context, owner: AgentActor
+) -> None:
+    other = await make_team(hooks, "Other")
+    with receiving() as receiver:
+        endpoint = await add_endpoint(hooks, owner, receiver.url, ["contact.updated"])
+        chat = uuid.uuid4().hex
+        contact = Event(next(_event_ids), "contact.updated", owner.workspace_id, None, {"contact": {"id": "c"}})
+        strange = Event(next(_event_ids), "contact.updated", other.workspace_id, None, {"contact": {"id": "x"}})
+        typing = Event(next(_event_ids), "typing.started", owner.workspace_id, chat, {})
+        await publish(hooks, [message_event(owner.workspace_id, chat, 1), contact, strange, typing])
+        await run_until_settled(hooks, [endpoint.id])
+        assert [r.payload["data"] for r in receiver.received] == [{"contact": {"id": "c"}}]
+
+
+# --- sustained failure ---------------------------------------------------------------
+
+
+async def test_an_endpoint_failing_for_the_whole_window_is_turned_off_and_its_admins_emailed(
+    database_url: str, tmp_path: Path
+) -> None:
+    ctx = context(settings_for(database_url, tmp_path, webhooks_disable_after_hours=1 / 3600))  # one second
+    team = await make_team(ctx)
+    admin = await make_agent(ctx, team.workspace_id, Role.ADMIN, name="Ada Admin")
+    await make_agent(ctx, team.workspace_id, Role.AGENT, name="Pat Agent")
+    try:
+        with receiving(lambda _: Reply(500)) as receiver:
+            endpoint = await add_endpoint(ctx, team.owner, receiver.url)
+            chats = [uuid.uuid4().hex for _ in range(3)]
+            await publish(ctx, [message_event(team.workspace_id, c, 1) for c in chats])
+
+            async def turned_off() -> bool:
+                return not (await queries.endpoint(ctx.db, team.owner, endpoint.id)).enabled
+
+            loop = asyncio.create_task(DeliveryLoop(ctx).run_forever())
+            try:
+                await until(turned_off)
+            finally:
+                loop.cancel()
+                await asyncio.gather(loop, return_exceptions=True)
+            found = await queries.endpoint(ctx.db, team.owner, endpoint.id)
+            assert (found.disabled_reason, found.failing_since is not None) == ("failing", True)
+            tried = len(receiver.received)
+            await publish(ctx, [message_event(team.workspace_id, chats[0], 2)])  # none while off
+            await asyncio.sleep(0.3)
+            assert len(receiver.received) == tried
+            assert len(await deliveries_of(ctx, endpoint.id)) == 3
+
+            async with ctx.db.reader() as session:
+                jobs = await session.scalars(select(Job).where(Job.kind == notices.JOB))
+                queued = [job.payload for job in jobs if job.payload == {"endpoint_id": endpoint.id}]
+                emails = set(await session.scalars(select(Agent.email).where(Agent.role.in_(["owner", "admin"]))
+                                                     .where(Agent.workspace_id == team.workspace_id)))
+            assert len(queued) == 1  # in the transaction that turned it off
+            await notices.send_disabled_notice(ctx, queued[0])  # what the outbox worker runs
+            sent = list(ctx.mail.sent)  # type: ignore[attr-defined]  # a MemorySender
+            assert {m.to for m in sent} == emails and len(sent) == 2 and admin.role == "admin"
+            assert receiver.url in sent[0].text and "turned this endpoint off" in sent[0].text
+
+            back = await actions.update_endpoint(ctx, team.owner, endpoint.id, EndpointSpec(enabled=True))
+            assert (back.enabled, back.disabled_reason, back.failing_since) == (True, None, None)
+    finally:
+        for endpoint in await queries.endpoints(ctx.db, team.owner):
+            await actions.delete_endpoint(ctx, team.owner, endpoint.id)
+        await ctx.db.dispose()
