@@ -348,3 +348,167 @@ async def test_an_endpoint_failing_for_the_whole_window_is_turned_off_and_its_ad
         for endpoint in await queries.endpoints(ctx.db, team.owner):
             await actions.delete_endpoint(ctx, team.owner, endpoint.id)
         await ctx.db.dispose()
+
+
+# --- no requests to non-public addresses unless allowed -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),  # IPv4-mapped IPv6
+        ("10.0.0.8", "private"),
+        ("172.16.5.4", "private"),
+        ("192.168.1.1", "private"),
+        ("::ffff:192.168.1.1", "private"),
+        ("fd00::1", "private"),
+        ("169.254.169.254", "link-local"),  # cloud metadata services
+        ("fe80::1", "link-local"),
+        ("224.0.0.251", "multicast"),
+        ("ff02::1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("::", "unspecified"),
+        ("240.0.0.1", "reserved"),
+        ("100.64.0.1", "non-public"),  # carrier-grade NAT
+        ("64:ff9b::a00:1", "private"),  # NAT64 of 10.0.0.1
+        ("2002:7f00:1::", "loopback"),  # 6to4 of 127.0.0.1
+        ("8.8.8.8", None),
+        ("2606:4700::1111", None),
+    ],
+)
+def test_which_addresses_are_not_public(address: str, kind: str | None) -> None:
+    import ipaddress
+
+    assert non_public_kind(ipaddress.ip_address(address)) == kind
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/hooks",
+        "http://localhost/hooks",
+        "http://[::1]:8080/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://127.1/",
+        "http://0x7f000001/",
+        "http://0/",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://10.1.2.3/",
+    ],
+)
+async def test_a_non_public_url_is_refused_when_saved(database_url: str, tmp_path: Path, url: str) -> None:
+    ctx = context(settings_for(database_url, tmp_path, webhooks_allow_private=False))
+    team = await make_team(ctx)
+    try:
+        with pytest.raises(Invalid) as refused:
+            await add_endpoint(ctx, team.owner, url)
+        assert refused.value.field == "url"
+        assert "only to public addresses" in refused.value.message and "FRONTDESK_WEBHOOKS_ALLOW_PRIVATE" in (
+            refused.value.message
+        )
+    finally:
+        await ctx.db.dispose()
+
+
+async def test_127_0_0_1_is_refused_at_send_time_unless_allowed(database_url: str, tmp_path: Path) -> None:
+    """Saved while allowed (or a name that resolved elsewhere then): the connection itself
+    checks the address it is about to use, so nothing reaches the receiver."""
+    allowed = context(settings_for(database_url, tmp_path))
+    strict = context(settings_for(database_url, tmp_path, webhooks_allow_private=False))
+    team = await make_team(allowed)
+    try:
+        with receiving() as receiver:
+            endpoint = await add_endpoint(allowed, team.owner, receiver.url)
+            await publish(allowed, [message_event(team.workspace_id, uuid.uuid4().hex, 1)])
+            loop = DeliveryLoop(strict)
+            await loop.start_due()
+            await asyncio.gather(*loop.in_flight)
+            assert receiver.received == []
+            (delivery,) = await deliveries_of(strict, endpoint.id)
+            assert delivery.status == "pending" and delivery.attempts == 1
+            assert delivery.last_error is not None
+            assert delivery.last_error.startswith("refused: 127.0.0.1 is a loopback address")
+
+            await actions.send_again(allowed, team.owner, endpoint.id, delivery.id)  # now allowed
+            await run_until_settled(allowed, [endpoint.id])
+            assert receiver.ids() == [delivery.id]
+            await loop.sender.close()
+    finally:
+        for endpoint in await queries.endpoints(allowed.db, team.owner):
+            await actions.delete_endpoint(allowed, team.owner, endpoint.id)
+        await allowed.db.dispose()
+        await strict.db.dispose()
+
+
+# --- who may, and what is refused -----------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.AGENT, Role.SUPERVISOR])
+async def test_only_owners_and_admins_manage_webhooks(hooks: Context, owner: AgentActor, role: Role) -> None:
+    endpoint = await add_endpoint(hooks, owner, "https://203.0.113.7/hooks")  # documentation range: never sent
+    someone = await make_agent(hooks, owner.workspace_id, role)
+    calls = [
+        queries.endpoints(hooks.db, someone),
+        queries.endpoint(hooks.db, someone, endpoint.id),
+        actions.create_endpoint(hooks, someone, EndpointSpec(url="https://example.com/", events=["message.created"])),
+        actions.update_endpoint(hooks, someone, endpoint.id, EndpointSpec(enabled=False)),
+        actions.rotate_secret(hooks, someone, endpoint.id),
+        actions.send_test(hooks, someone, endpoint.id),
+        actions.delete_endpoint(hooks, someone, endpoint.id),
+    ]
+    for call in calls:
+        with pytest.raises(Forbidden, match="only owners and admins may"):
+            await call
+    admin = await make_agent(hooks, owner.workspace_id, Role.ADMIN)
+    assert [e.id for e in await queries.endpoints(hooks.db, admin)] == [endpoint.id]
+    await actions.update_endpoint(hooks, admin, endpoint.id, EndpointSpec(enabled=False))
+
+
+@pytest.mark.parametrize(
+    ("spec", "field", "says"),
+    [
+        (EndpointSpec(url="ftp://example.com/", events=["message.created"]), "url", "https://"),
+        (EndpointSpec(url="https://user:pw@example.com/", events=["message.created"]), "url", "password"),
+        (EndpointSpec(url="https://example.com:99999/", events=["message.created"]), "url", "port"),
+        (EndpointSpec(url="https://example.com/", events=[]), "events", "at least one"),
+        (EndpointSpec(url="https://example.com/", events=["message.created", "typing.started"]), "events.1", "one of"),
+        (EndpointSpec(events=["message.created"]), "url", "required"),
+        (EndpointSpec(url="https://example.com/", events=["message.created"], description="x" * 501), "description", "0-500"),
+    ],
+)
+async def test_bad_input_is_refused_naming_the_field(
+    hooks: Context, owner: AgentActor, spec: EndpointSpec, field: str, says: str
+) -> None:
+    with pytest.raises(Invalid) as refused:
+        await actions.create_endpoint(hooks, owner, spec)
+    assert refused.value.field == field and says in refused.value.message
+
+
+# --- the log is pruned ----------------------------------------------------------------
+
+
+async def test_finished_deliveries_are_pruned_after_the_log_days_pending_ones_stay(
+    hooks: Context, owner: AgentActor
+) -> None:
+    endpoint = await add_endpoint(hooks, owner, "https://203.0.113.7/hooks")
+    chats = [uuid.uuid4().hex for _ in range(3)]
+    await publish(hooks, [message_event(owner.workspace_id, c, 1) for c in chats])
+    rows = await deliveries_of(hooks, endpoint.id)
+    long_ago = utcnow().replace(year=2020)
+    async with hooks.db.transaction() as session:
+        for row, status in zip(rows, ["delivered", "failed", "pending"], strict=True):
+            stored = await session.get_one(WebhookDelivery, row.id)
+            stored.status, stored.created_at, stored.next_attempt_at = status, long_ago, None
+            session.add(
+                WebhookAttempt(delivery_id=row.id, number=1, started_at=long_ago, duration_ms=3, request_headers={})
+            )
+    while await prune.prune_log(hooks):
+        pass
+    left = await deliveries_of(hooks, endpoint.id)
+    assert [d.status for d in left] == ["pending"]
+    async with hooks.db.reader() as session:
+        attempts = list(await session.scalars(select(WebhookAttempt.delivery_id).where(
+            WebhookAttempt.delivery_id.in_([r.id for r in rows]))))
+    assert attempts == [left[0].id]

@@ -58,8 +58,8 @@ def non_public_kind(ip: IPAddress) -> str | None:
         ("loopback", ip.is_loopback),
         ("link-local", ip.is_link_local),
         ("multicast", ip.is_multicast),
-        ("private", ip.is_private),
         ("reserved", ip.is_reserved),
+        ("private", ip.is_private),
         ("non-public", not ip.is_global),  # shared (100.64/10), documentation, benchmarking ...
     )
     return next((kind for kind, found in kinds if found), None)
