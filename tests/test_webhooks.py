@@ -5,16 +5,20 @@ timeouts and a worker killed mid-send; never to a non-public address unless allo
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import itertools
+import json
+import signal
+import subprocess
+import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -25,8 +29,10 @@ from frontdesk.clock import utcnow
 from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.errors import Conflict, Forbidden, Invalid
+from frontdesk.events import DURABLE
 from frontdesk.jobs.models import Job
 from frontdesk.mail.sender import MemorySender
+from frontdesk.outbox.dispatch import OutboxEvent
 from frontdesk.realtime.memory import MemoryBus
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
@@ -36,27 +42,23 @@ from frontdesk.webhooks.addresses import non_public_kind
 from frontdesk.webhooks.delivery import DeliveryLoop
 from frontdesk.webhooks.listener import fan_out
 from frontdesk.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from frontdesk.webhooks.payloads import SUBSCRIBABLE
 from frontdesk.webhooks.sender import RESPONSE_CAP
+from tests import services
 from tests.factories import make_agent, make_team
-from tests.webhook_receiver import Received, Receiver, Reply, receiving
+from tests.server import BIN, Server
+from tests.webhook_receiver import Received, Reply, receiving
 
 FAST = [0.05] * 12  # the retry schedule in tests: the same steps, without the hours
 _event_ids = itertools.count(int(time.time() * 1000))
 
 
-@dataclass(frozen=True)
-class Event:
+def Event(id: int, name: str, workspace_id: str, conversation_id: str | None, data: dict[str, Any]) -> OutboxEvent:
     """An outbox row as the dispatcher hands it to durable listeners."""
-
-    id: int
-    name: str
-    workspace_id: str
-    conversation_id: str | None
-    data: dict[str, Any]
-    created_at: datetime = field(default_factory=utcnow)
+    return OutboxEvent(id, name, workspace_id, conversation_id, data, utcnow())
 
 
-def message_event(workspace_id: str, conversation_id: str, seq: int) -> Event:
+def message_event(workspace_id: str, conversation_id: str, seq: int) -> OutboxEvent:
     data = {"message": {"id": uuid.uuid4().hex, "conversation_id": conversation_id, "seq": seq, "body": f"#{seq}"}}
     return Event(next(_event_ids), "message.created", workspace_id, conversation_id, data)
 
@@ -64,9 +66,9 @@ def message_event(workspace_id: str, conversation_id: str, seq: int) -> Event:
 def settings_for(database_url: str, tmp_path: Path, **webhooks: Any) -> Settings:
     values = {"webhooks_allow_private": True, "webhooks_retry_schedule": FAST, "webhooks_timeout_seconds": 1.0}
     values.update(webhooks)
-    return Settings(database_url=database_url, var_dir=tmp_path, secret_key="test-secret", **{
-        k: v for k, v in values.items()
-    })
+    return Settings(
+        database_url=database_url, var_dir=tmp_path, secret_key="test-secret", **{k: v for k, v in values.items()}
+    )
 
 
 def context(settings: Settings) -> Context:
@@ -99,7 +101,7 @@ async def add_endpoint(ctx: Context, owner: AgentActor, url: str, events: list[s
     return await actions.create_endpoint(ctx, owner, EndpointSpec(url=url, events=events or ["message.created"]))
 
 
-async def publish(ctx: Context, events: list[Event]) -> None:
+async def publish(ctx: Context, events: list[OutboxEvent]) -> None:
     """What the outbox dispatcher does: the listener, inside one write transaction."""
     async with ctx.db.transaction() as session:
         await fan_out(session, events)
@@ -108,7 +110,7 @@ async def publish(ctx: Context, events: list[Event]) -> None:
 async def deliveries_of(ctx: Context, endpoint_id: str) -> list[WebhookDelivery]:
     async with ctx.db.reader() as session:
         query = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
-        return list(await session.scalars(query.order_by(WebhookDelivery.event_id)))
+        return list(await session.scalars(query.order_by(WebhookDelivery.seq)))
 
 
 async def until(check: Callable[[], Awaitable[bool]], timeout: float = 30) -> None:
@@ -134,12 +136,14 @@ async def run_until_settled(ctx: Context, endpoint_ids: list[str], timeout: floa
         await asyncio.gather(loop, return_exceptions=True)
 
 
+def test_webhooks_offer_every_durable_event_of_the_catalog() -> None:
+    assert set(SUBSCRIBABLE) == {name.value for name in DURABLE}
+
+
 # --- signatures -------------------------------------------------------------------
 
 
-async def test_a_real_receiver_verifies_every_request_with_standardwebhooks(
-    hooks: Context, owner: AgentActor
-) -> None:
+async def test_a_real_receiver_verifies_every_request_with_standardwebhooks(hooks: Context, owner: AgentActor) -> None:
     with receiving() as receiver:
         endpoint = await add_endpoint(hooks, owner, receiver.url)
         assert endpoint.secret.startswith("whsec_")
@@ -208,7 +212,6 @@ async def test_a_receiver_that_fails_then_recovers_gets_every_event_once_per_id_
         events = [message_event(owner.workspace_id, c, seq) for seq in range(1, 6) for c in conversations]
         for batch in (events[:7], events[7:12], events[12:]):
             await publish(hooks, batch)
-        await publish(hooks, events[:3])  # handed over again: no second delivery
         await run_until_settled(hooks, [first.id, second.id], timeout=60)
 
         rows = await deliveries_of(hooks, first.id) + await deliveries_of(hooks, second.id)
@@ -304,7 +307,9 @@ async def test_an_endpoint_gets_only_the_events_it_asked_for_of_its_own_workspac
 async def test_an_endpoint_failing_for_the_whole_window_is_turned_off_and_its_admins_emailed(
     database_url: str, tmp_path: Path
 ) -> None:
-    ctx = context(settings_for(database_url, tmp_path, webhooks_disable_after_hours=1 / 3600))  # one second
+    # Every attempt fails for one second while retries go on every quarter of a second.
+    window = {"webhooks_disable_after_hours": 1 / 3600, "webhooks_retry_schedule": [0.25] * 40}
+    ctx = context(settings_for(database_url, tmp_path, **window))
     team = await make_team(ctx)
     admin = await make_agent(ctx, team.workspace_id, Role.ADMIN, name="Ada Admin")
     await make_agent(ctx, team.workspace_id, Role.AGENT, name="Pat Agent")
@@ -334,8 +339,13 @@ async def test_an_endpoint_failing_for_the_whole_window_is_turned_off_and_its_ad
             async with ctx.db.reader() as session:
                 jobs = await session.scalars(select(Job).where(Job.kind == notices.JOB))
                 queued = [job.payload for job in jobs if job.payload == {"endpoint_id": endpoint.id}]
-                emails = set(await session.scalars(select(Agent.email).where(Agent.role.in_(["owner", "admin"]))
-                                                     .where(Agent.workspace_id == team.workspace_id)))
+                emails = set(
+                    await session.scalars(
+                        select(Agent.email)
+                        .where(Agent.role.in_(["owner", "admin"]))
+                        .where(Agent.workspace_id == team.workspace_id)
+                    )
+                )
             assert len(queued) == 1  # in the transaction that turned it off
             await notices.send_disabled_notice(ctx, queued[0])  # what the outbox worker runs
             sent = list(ctx.mail.sent)  # type: ignore[attr-defined]  # a MemorySender
@@ -379,7 +389,6 @@ async def test_an_endpoint_failing_for_the_whole_window_is_turned_off_and_its_ad
     ],
 )
 def test_which_addresses_are_not_public(address: str, kind: str | None) -> None:
-    import ipaddress
 
     assert non_public_kind(ipaddress.ip_address(address)) == kind
 
@@ -475,7 +484,11 @@ async def test_only_owners_and_admins_manage_webhooks(hooks: Context, owner: Age
         (EndpointSpec(url="https://example.com/", events=[]), "events", "at least one"),
         (EndpointSpec(url="https://example.com/", events=["message.created", "typing.started"]), "events.1", "one of"),
         (EndpointSpec(events=["message.created"]), "url", "required"),
-        (EndpointSpec(url="https://example.com/", events=["message.created"], description="x" * 501), "description", "0-500"),
+        (
+            EndpointSpec(url="https://example.com/", events=["message.created"], description="x" * 501),
+            "description",
+            "0-500",
+        ),
     ],
 )
 async def test_bad_input_is_refused_naming_the_field(
@@ -499,7 +512,7 @@ async def test_finished_deliveries_are_pruned_after_the_log_days_pending_ones_st
     long_ago = utcnow().replace(year=2020)
     async with hooks.db.transaction() as session:
         for row, status in zip(rows, ["delivered", "failed", "pending"], strict=True):
-            stored = await session.get_one(WebhookDelivery, row.id)
+            stored = await session.get_one(WebhookDelivery, row.seq)
             stored.status, stored.created_at, stored.next_attempt_at = status, long_ago, None
             session.add(
                 WebhookAttempt(delivery_id=row.id, number=1, started_at=long_ago, duration_ms=3, request_headers={})
@@ -509,6 +522,150 @@ async def test_finished_deliveries_are_pruned_after_the_log_days_pending_ones_st
     left = await deliveries_of(hooks, endpoint.id)
     assert [d.status for d in left] == ["pending"]
     async with hooks.db.reader() as session:
-        attempts = list(await session.scalars(select(WebhookAttempt.delivery_id).where(
-            WebhookAttempt.delivery_id.in_([r.id for r in rows]))))
+        attempts = list(
+            await session.scalars(
+                select(WebhookAttempt.delivery_id).where(WebhookAttempt.delivery_id.in_([r.id for r in rows]))
+            )
+        )
     assert attempts == [left[0].id]
+
+
+# --- end to end: a real server, its outbox, and `frontdesk worker` ---------------------
+
+FAST_ENV = {
+    "FRONTDESK_WEBHOOKS_ALLOW_PRIVATE": "true",
+    "FRONTDESK_WEBHOOKS_RETRY_SCHEDULE": json.dumps([0.2] * 10),
+    "FRONTDESK_WEBHOOKS_TIMEOUT_SECONDS": "2",
+}
+
+
+class WorkerProcess:
+    """``frontdesk worker`` beside a server: the outbox dispatcher and the delivery loop."""
+
+    def __init__(self, server: Server) -> None:
+        self.log = server.var_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
+        with self.log.open("w") as out:  # a file, not a pipe: a worker never blocks on its output
+            self.proc = subprocess.Popen([str(BIN), "worker"], env=server.env(), stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while "frontdesk worker" not in self.log.read_text():
+            assert self.proc.poll() is None and time.monotonic() < deadline, self.log.read_text()
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def visitor_says(server: Server, bodies: list[str]) -> str:
+    """A visitor's chat over the widget's REST API; its conversation id."""
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        key = http.get("/api/v1/me").status_code and server.widget_key()
+        token = http.post("/api/v1/widget/session", json={"website_key": key}).json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        conversation = None
+        for body in bodies:
+            sent = http.post(
+                "/api/v1/widget/messages",
+                headers=auth,
+                json={
+                    "client_ref": uuid.uuid4().hex,
+                    "body": body,
+                    **({"conversation_id": conversation} if conversation else {}),
+                },
+            )
+            assert sent.status_code == 201, sent.text
+            conversation = sent.json()["conversation_id"]
+        assert conversation is not None
+        return str(conversation)
+
+
+def bodies_by_conversation(received: list[Received]) -> dict[str, list[str]]:
+    said: dict[str, list[str]] = defaultdict(list)
+    for r in received:
+        payload = r.payload
+        if payload["type"] == "message.created":
+            said[payload["data"]["message"]["conversation_id"]].append(payload["data"]["message"]["body"])
+    return said
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def server_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    if request.param == "sqlite":
+        yield None  # the server's default: SQLite under its var dir
+        return
+    url = services.create_pg_database()
+    yield url
+    services.drop_pg_database(url)
+
+
+@pytest.mark.xdist_group("server")
+def test_through_the_server_events_arrive_signed_in_order_and_none_is_lost_when_the_worker_is_killed_mid_send(
+    tmp_path_factory: pytest.TempPathFactory, server_database: str | None
+) -> None:
+    """The server writes events to its outbox; ``frontdesk worker`` hands them to the
+    webhooks and sends them. It is killed (SIGKILL) while the receiver holds a request
+    open; events keep coming while it is down; a new worker sends everything, the
+    interrupted delivery again under the same webhook-id."""
+    held = threading.Event()
+    seen_first = threading.Event()
+
+    def script(r: Received) -> Reply:
+        if not seen_first.is_set() and r.payload["type"] == "message.created":
+            seen_first.set()
+            return Reply(hold=held)  # the worker dies while this request is open
+        return Reply()
+
+    server = Server(
+        tmp_path_factory.mktemp("hooks-kill"), server_database, extra_env={**FAST_ENV, "FRONTDESK_RUN_WORKER": "false"}
+    ).start()
+    worker = WorkerProcess(server)
+    try:
+        with receiving(script) as receiver, server.login() as owner:
+            created = owner.post(
+                "/api/v1/webhooks", json={"url": receiver.url, "events": ["message.created", "conversation.created"]}
+            )
+            assert created.status_code == 201, created.text
+            endpoint = created.json()
+            first_chat = visitor_says(server, ["one", "two", "three"])
+            deadline = time.monotonic() + 20
+            while not seen_first.is_set():
+                assert time.monotonic() < deadline, "no delivery reached the receiver"
+                time.sleep(0.02)
+            interrupted = next(r.id for r in receiver.received if r.payload["type"] == "message.created")
+            worker.kill()
+            held.set()  # answers a dead connection
+
+            second_chat = visitor_says(server, ["four", "five"])  # into the outbox while no worker runs
+            worker = WorkerProcess(server)
+            page: dict[str, Any] = {}
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                page = owner.get(f"/api/v1/webhooks/{endpoint['id']}/deliveries", params={"limit": 100}).json()
+                if len(page["items"]) == 7 and all(d["status"] == "delivered" for d in page["items"]):
+                    break
+                time.sleep(0.2)
+            assert [d["status"] for d in page["items"]] == ["delivered"] * 7, worker.log.read_text()
+
+            receiver.verify({"/hooks": endpoint["secret"]})
+            assert receiver.ids().count(interrupted) == 2  # sent again, same id
+            assert {r.id for r in receiver.received} == {d["id"] for d in page["items"]}  # nothing lost
+            said = bodies_by_conversation([r for r in receiver.received if r.id != interrupted or r.reply.hold is None])
+            assert said == {first_chat: ["one", "two", "three"], second_chat: ["four", "five"]}
+            types = [
+                r.payload["type"]
+                for r in receiver.received
+                if r.payload["data"].get("conversation", {}).get("id") == first_chat
+                or r.payload["data"].get("message", {}).get("conversation_id") == first_chat
+            ]
+            assert types[0] == "conversation.created"
+    finally:
+        worker.stop()
+        server.stop()

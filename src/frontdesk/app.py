@@ -60,6 +60,7 @@ from frontdesk.tokens import VisitorTokens
 from frontdesk.webhooks import notices as webhook_notices
 from frontdesk.webhooks import prune as webhook_prune
 from frontdesk.webhooks.delivery import DeliveryLoop
+from frontdesk.webhooks.listener import WebhookListener
 from frontdesk.ws.routes import SocketsFirst
 
 
@@ -99,7 +100,7 @@ def make_context(settings: Settings) -> Context:
 # The durable listeners (outbox/dispatch.py): each gets the durable events it follows,
 # at least once and in order per conversation. Webhooks are the first; automation,
 # reports and bots join this list.
-DURABLE_LISTENERS: list[DurableListener] = []
+DURABLE_LISTENERS: list[DurableListener] = [WebhookListener()]
 
 
 def background_loops(ctx: Context) -> list[asyncio.Task[None]]:

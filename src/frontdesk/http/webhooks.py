@@ -218,10 +218,11 @@ async def webhook_deliveries(
     status: Literal["pending", "delivered", "failed"] | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[
-        str | None, Query(max_length=40, pattern=r"^msg_[0-9a-f]{32}$", description="the page before's next_cursor")
+        str | None, Query(max_length=18, pattern=r"^[0-9]{1,18}$", description="the page before's next_cursor")
     ] = None,
 ) -> DeliveryPage:
-    rows, next_cursor = await queries.deliveries(ctx.db, actor, webhook_id, status=status, limit=limit, cursor=cursor)
+    after = int(cursor) if cursor is not None else None
+    rows, next_cursor = await queries.deliveries(ctx.db, actor, webhook_id, status=status, limit=limit, cursor=after)
     return DeliveryPage(items=[DeliveryOut.of(d) for d in rows], next_cursor=next_cursor)
 
 

@@ -141,7 +141,7 @@ class DeliveryLoop:
             earlier.endpoint_id == WebhookDelivery.endpoint_id,
             earlier.conversation_id == WebhookDelivery.conversation_id,
             earlier.status == DeliveryStatus.PENDING,
-            earlier.event_id < WebhookDelivery.event_id,
+            earlier.seq < WebhookDelivery.seq,
         )
         query = (
             select(WebhookDelivery, WebhookEndpoint)
@@ -188,7 +188,9 @@ class DeliveryLoop:
         """Log the attempt and settle what follows; returns when the next attempt is due, if any."""
         now = utcnow()
         async with self.ctx.db.transaction() as session:
-            delivery = await session.get(WebhookDelivery, claimed.id, with_for_update=True)
+            delivery = await session.scalar(
+                select(WebhookDelivery).where(WebhookDelivery.id == claimed.id).with_for_update()
+            )
             if delivery is None:  # its endpoint was deleted meanwhile
                 return None
             delivery.attempts += 1

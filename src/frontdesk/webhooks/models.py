@@ -10,7 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.clock import utcnow
@@ -64,17 +64,21 @@ class WebhookDelivery(Base):
         # The sender's scan: what is due.
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
         # The order gate: an earlier delivery of the same conversation still pending.
-        Index("ix_webhook_deliveries_order", "endpoint_id", "conversation_id", "status", "event_id"),
-        # The log, newest first; and the listener's check that an event was fanned out once.
-        Index("ix_webhook_deliveries_log", "endpoint_id", "created_at"),
-        Index("ix_webhook_deliveries_event", "event_id", "endpoint_id"),
+        Index("ix_webhook_deliveries_order", "endpoint_id", "conversation_id", "status", "seq"),
+        # The log, newest first.
+        Index("ix_webhook_deliveries_log", "endpoint_id", "seq"),
+        # Never reuse a number, even after the newest rows are deleted (SQLite's plain
+        # INTEGER PRIMARY KEY would): a number is a delivery's place in its conversation.
+        {"sqlite_autoincrement": True},
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=new_message_id)
+    # The order deliveries were made in: the listener makes them in the order of their
+    # events (outbox/dispatch.py hands over one batch at a time, in commit order per
+    # conversation), so within a conversation it is the events' order.
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True, default=new_message_id)
     endpoint_id: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
     workspace_id: Mapped[str] = mapped_column(String(32))
-    # The outbox row it came from (its id orders a conversation's events); None for a test.
-    event_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     event_type: Mapped[str] = mapped_column(String(64))
     conversation_id: Mapped[str | None] = mapped_column(String(32), default=None)
     # The exact bytes sent (UTF-8 JSON), the same on every attempt.

@@ -13,8 +13,8 @@ from frontdesk.clock import isoformat
 from frontdesk.events import CATALOG, EventName
 
 # Events about a workspace's customers and their chats, which its own systems (a CRM, a
-# helpdesk, a data warehouse) want; not the console's passing states (typing, reads,
-# presence, queue positions) nor its internals (mentions, widget settings).
+# helpdesk, a data warehouse) want: the catalog's durable events. Not the console's
+# passing states (typing, reads, presence, queue positions) nor its internals.
 DESCRIPTIONS = {
     "conversation.created": "A visitor (or an agent) started a conversation.",
     "conversation.updated": "A conversation's status, assignee, team, priority, labels or snooze changed.",
@@ -25,9 +25,10 @@ DESCRIPTIONS = {
     "contact.updated": "A contact's name, email, phone or attributes changed.",
     "rating.submitted": "A visitor rated a conversation.",
 }
-SUBSCRIBABLE: dict[str, type[BaseModel]] = {
-    name: CATALOG[EventName(name)] for name in DESCRIPTIONS if name in set(EventName)
-}
+# The catalog's durable events (events.DURABLE; a test holds them equal), in the order
+# the console lists them.
+SUBSCRIBABLE: dict[str, type[BaseModel]] = {name: CATALOG[EventName(name)] for name in DESCRIPTIONS}
+
 TEST_EVENT = "webhook.test"
 
 

@@ -25,19 +25,19 @@ async def endpoint(db: Database, actor: AgentActor, endpoint_id: str) -> Webhook
 
 
 async def deliveries(
-    db: Database, actor: AgentActor, endpoint_id: str, *, status: str | None, limit: int, cursor: str | None
+    db: Database, actor: AgentActor, endpoint_id: str, *, status: str | None, limit: int, cursor: int | None
 ) -> tuple[list[WebhookDelivery], str | None]:
-    """The endpoint's deliveries, newest first, a page at a time; the cursor is the last id seen."""
+    """The endpoint's deliveries, newest first, a page at a time."""
     require_admin(actor, "see webhooks")
     async with db.reader() as session:
         found = await endpoint_of(session, actor, endpoint_id)
         query = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == found.id)
         if status is not None:
             query = query.where(WebhookDelivery.status == status)
-        if cursor:  # ids are time-ordered (models.new_message_id): the last one seen
-            query = query.where(WebhookDelivery.id < cursor)
-        rows = list(await session.scalars(query.order_by(WebhookDelivery.id.desc()).limit(limit + 1)))
-    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
+        if cursor is not None:
+            query = query.where(WebhookDelivery.seq < cursor)
+        rows = list(await session.scalars(query.order_by(WebhookDelivery.seq.desc()).limit(limit + 1)))
+    return rows[:limit], (str(rows[limit - 1].seq) if len(rows) > limit else None)
 
 
 async def delivery(

@@ -46,10 +46,10 @@ def upgrade() -> None:
 
     op.create_table(
         "webhook_deliveries",
+        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("endpoint_id", sa.String(length=32), nullable=False),
         sa.Column("workspace_id", sa.String(length=32), nullable=False),
-        sa.Column("event_id", sa.BigInteger(), nullable=True),
         sa.Column("event_type", sa.String(length=64), nullable=False),
         sa.Column("conversation_id", sa.String(length=32), nullable=True),
         sa.Column("body", sa.Text(), nullable=False),
@@ -69,14 +69,15 @@ def upgrade() -> None:
             name=op.f("fk_webhook_deliveries_endpoint_id_webhook_endpoints"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_webhook_deliveries")),
+        sa.UniqueConstraint("id", name=op.f("uq_webhook_deliveries_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.create_index("ix_webhook_deliveries_due", ["status", "next_attempt_at"], unique=False)
-        batch_op.create_index("ix_webhook_deliveries_event", ["event_id", "endpoint_id"], unique=False)
-        batch_op.create_index("ix_webhook_deliveries_log", ["endpoint_id", "created_at"], unique=False)
+        batch_op.create_index("ix_webhook_deliveries_log", ["endpoint_id", "seq"], unique=False)
         batch_op.create_index(
-            "ix_webhook_deliveries_order", ["endpoint_id", "conversation_id", "status", "event_id"], unique=False
+            "ix_webhook_deliveries_order", ["endpoint_id", "conversation_id", "status", "seq"], unique=False
         )
 
     op.create_table(
@@ -110,7 +111,6 @@ def downgrade() -> None:
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_webhook_deliveries_order")
         batch_op.drop_index("ix_webhook_deliveries_log")
-        batch_op.drop_index("ix_webhook_deliveries_event")
         batch_op.drop_index("ix_webhook_deliveries_due")
 
     op.drop_table("webhook_deliveries")
