@@ -664,3 +664,69 @@ def test_through_the_server_events_arrive_signed_in_order_and_none_is_lost_when_
     finally:
         worker.stop()
         server.stop()
+
+
+# --- the REST API of a server with the default settings ---------------------------------
+
+AGENT_EMAIL, AGENT_PASSWORD = "hooks.agent@example.com", "agent-password-123"
+
+
+@pytest.fixture(scope="module")
+def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("hooks-rest")).start()
+    command = [str(BIN), "create-agent", "--email", AGENT_EMAIL, "--name", "Pat", "--password", AGENT_PASSWORD]
+    subprocess.run(command, env=srv.env(), check=True, capture_output=True)
+    yield srv
+    srv.stop()
+
+
+@pytest.mark.xdist_group("server")
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/hooks", "http://localhost/hooks", "http://[::1]/"])
+def test_rest_refuses_a_loopback_endpoint_by_default(strict_server: Server, url: str) -> None:
+    with strict_server.login() as owner:
+        refused = owner.post("/api/v1/webhooks", json={"url": url, "events": ["message.created"]})
+        assert refused.status_code == 422
+        error = refused.json()["error"]
+        assert error["field"] == "url" and "loopback address" in error["message"]
+        assert "FRONTDESK_WEBHOOKS_ALLOW_PRIVATE=true" in error["message"]
+
+
+@pytest.mark.xdist_group("server")
+def test_rest_is_for_owners_and_admins_and_names_the_field_at_fault(strict_server: Server) -> None:
+    with strict_server.login() as owner:
+        created = owner.post(
+            "/api/v1/webhooks",
+            json={"url": "https://hooks.example.com/frontdesk", "events": ["message.created"], "enabled": False},
+        )
+        assert created.status_code == 201 and created.json()["secret"].startswith("whsec_")
+        hook = created.json()["id"]
+        assert owner.get(f"/api/v1/webhooks/{hook}/secret").json()["secret"] == created.json()["secret"]
+        events = [e["name"] for e in owner.get("/api/v1/webhook-events").json()["items"]]
+        assert set(events) == {name.value for name in DURABLE}
+        bad = {
+            "events.0": {"url": "https://example.com/", "events": ["typing.started"]},
+            "events": {"url": "https://example.com/", "events": []},
+            "url": {"url": "example.com/hooks", "events": ["message.created"]},
+            "colour": {"url": "https://example.com/", "events": ["message.created"], "colour": "red"},
+        }
+        for field_name, body in bad.items():
+            answer = owner.post("/api/v1/webhooks", json=body)
+            assert (answer.status_code, answer.json()["error"]["field"]) == (422, field_name), answer.text
+        turned_off = owner.post(f"/api/v1/webhooks/{hook}/test")
+        assert turned_off.status_code == 409
+    with strict_server.login(AGENT_EMAIL, AGENT_PASSWORD) as agent:
+        for method, path in [
+            ("GET", "/api/v1/webhooks"),
+            ("POST", "/api/v1/webhooks"),
+            ("GET", f"/api/v1/webhooks/{hook}/secret"),
+            ("PATCH", f"/api/v1/webhooks/{hook}"),
+            ("POST", f"/api/v1/webhooks/{hook}/rotate-secret"),
+            ("GET", f"/api/v1/webhooks/{hook}/deliveries"),
+            ("DELETE", f"/api/v1/webhooks/{hook}"),
+        ]:
+            body = (
+                {"url": "https://example.com/", "events": ["message.created"]} if method in ("POST", "PATCH") else None
+            )
+            answer = agent.request(method, path, json=body)
+            assert answer.status_code == 403, (method, path, answer.text)
+            assert "only owners and admins may" in answer.json()["error"]["message"]
