@@ -66,6 +66,10 @@ JUDGED_ON_MORE_THAN_SHAPE = (
     # The file's bytes must be of an allowed type (and not empty).
     "POST /api/v1/attachments",
     "POST /api/v1/widget/attachments",
+    # A webhook URL's host must not be (or resolve to) a loopback, private or other
+    # non-public address, and it must parse as a URL with a host and a valid port.
+    "POST /api/v1/webhooks",
+    "PATCH /api/v1/webhooks/{webhook_id}",
 )
 
 
@@ -74,7 +78,14 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     database = services.create_pg_database() if request.param == "postgres" else None
     # Thousands of requests with one visitor's token from one address: what the rate limits
     # are there to refuse (tests/test_abuse_limits.py tests them, 429 and Retry-After).
-    srv = Server(tmp_path_factory.mktemp(f"contract-{request.param}"), database, rate_limits=False).start()
+    # No background loops: an endpoint the run creates with a generated public address
+    # would otherwise be sent the run's events, and this machine sends nothing outside.
+    srv = Server(
+        tmp_path_factory.mktemp(f"contract-{request.param}"),
+        database,
+        rate_limits=False,
+        extra_env={"FRONTDESK_RUN_WORKER": "false"},
+    ).start()
     yield srv
     srv.stop()
     if database:

@@ -10,6 +10,7 @@ import itertools
 import json
 import signal
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -730,3 +731,9 @@ def test_rest_is_for_owners_and_admins_and_names_the_field_at_fault(strict_serve
             answer = agent.request(method, path, json=body)
             assert answer.status_code == 403, (method, path, answer.text)
             assert "only owners and admins may" in answer.json()["error"]["message"]
+
+
+def test_the_payload_schemas_in_docs_webhooks_md_are_current() -> None:
+    script = Path(__file__).resolve().parent.parent / "scripts" / "gen_webhook_docs.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
