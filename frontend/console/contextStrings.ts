@@ -126,11 +126,12 @@ export const contextStrings = {
       teams: "Teams",
       routing: "Routing rules",
       canned: "Canned responses",
+      webhooks: "Webhooks",
       tokens: "API tokens",
       security: "Security",
     } as Record<string, string>,
     nav: "Settings sections",
-    notAdmin: "Websites, agents, teams and routing are changed by owners and admins. Ask one of them for access.",
+    notAdmin: "Websites, agents, teams, routing and webhooks are changed by owners and admins. Ask one of them for access.",
   },
   agents: {
     title: "Agents",

@@ -7,12 +7,15 @@ import type { StatusFilter } from "./inbox/views";
 import type { AgentStatus } from "./inbox/status";
 import { accountStrings } from "./accountStrings";
 import { contextStrings } from "./contextStrings";
+import { webhookStrings } from "./webhookStrings";
 
 export const t = {
   // The sidebar, live visitors, search, supervisor and admin settings (contextStrings.ts).
   ...contextStrings,
   // Logging in, password resets and Settings › Security (accountStrings.ts).
   ...accountStrings,
+  // Settings › Webhooks and its banner (webhookStrings.ts).
+  ...webhookStrings,
   inbox: {
     folders: "Inbox views",
     mine: "Mine",

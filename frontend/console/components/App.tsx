@@ -10,6 +10,7 @@ import { LoginScreen } from "./LoginScreen";
 import { Notice } from "./Notice";
 import { SettingsPage } from "./settings/SettingsPage";
 import { TopBar } from "./TopBar";
+import { WebhookBanner } from "./webhooks/WebhookBanner";
 
 export function App() {
   const auth = useConsole((s) => s.auth);
@@ -22,6 +23,7 @@ export function App() {
     <div class="shell">
       <TopBar />
       <Notice />
+      <WebhookBanner />
       <KeyboardShortcuts />
       {page === "settings" ? (
         <SettingsPage />

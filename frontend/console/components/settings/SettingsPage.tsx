@@ -9,15 +9,16 @@ import { CannedSection } from "../admin/CannedSection";
 import { RoutingSection } from "../admin/RoutingSection";
 import { TeamsSection } from "../admin/TeamsSection";
 import { TokensSection } from "../admin/TokensSection";
+import { WebhooksSection } from "../webhooks/WebhooksSection";
 import { WebsiteSettings } from "./WebsiteSettings";
 
 /** What each role may change here (docs/permissions.md); the server checks it anyway. */
 export function settingsSections(me: Me | null): string[] {
   const own = ["canned", "tokens", "security"];
-  return isAdmin(me) ? ["websites", "agents", "teams", "routing", ...own] : own;
+  return isAdmin(me) ? ["websites", "agents", "teams", "routing", "webhooks", ...own] : own;
 }
 
-/** /console/settings[/{section}]: websites, agents, teams, routing, canned responses, tokens, security. */
+/** /console/settings[/{section}]: websites, agents, teams, routing, webhooks, canned responses, tokens, security. */
 export function SettingsPage() {
   const session = useSession();
   const me = useConsole((s) => s.me);
@@ -50,6 +51,7 @@ export function SettingsPage() {
       {section === "agents" && <AgentsSection />}
       {section === "teams" && <TeamsSection />}
       {section === "routing" && <RoutingSection />}
+      {section === "webhooks" && <WebhooksSection />}
       {section === "canned" && <CannedSection />}
       {section === "tokens" && <TokensSection />}
       {section === "security" && <SecuritySection />}
