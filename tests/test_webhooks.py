@@ -737,3 +737,12 @@ def test_the_payload_schemas_in_docs_webhooks_md_are_current() -> None:
     script = Path(__file__).resolve().parent.parent / "scripts" / "gen_webhook_docs.py"
     result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("host", ["0" * 70 + ".example.com", "b\x9fd.example.com", "a..b.example.com"])
+async def test_a_host_that_is_no_valid_name_is_refused_naming_the_url(
+    hooks: Context, owner: AgentActor, host: str
+) -> None:
+    with pytest.raises(Invalid) as refused:
+        await add_endpoint(hooks, owner, f"https://{host}/hooks")
+    assert refused.value.field == "url" and "not a valid name" in refused.value.message

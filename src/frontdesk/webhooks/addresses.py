@@ -68,7 +68,10 @@ def non_public_kind(ip: IPAddress) -> str | None:
 async def resolve(host: str, port: int) -> list[str]:
     """The addresses ``host`` stands for, in the order to try them (IP literals, the
     old forms ``127.1`` and ``0x7f000001`` included, resolve to themselves)."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except UnicodeError as exc:  # not a name the resolver can be asked about
+        raise OSError(f"{host!r} is not a valid host name") from exc
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -96,6 +99,10 @@ def check_url(url: str) -> tuple[str, int]:
         raise Invalid(f'"url" has a port that is not a number from 1 to 65535: {url[:80]!r}', field="url") from None
     if not host:
         raise Invalid(f'"url" must name a host, got {url[:80]!r}', field="url")
+    try:  # what the resolver will be given: labels of 1-63 letters, digits and hyphens
+        host.encode("idna")
+    except UnicodeError:
+        raise Invalid(f'"url" has a host that is not a valid name: {host[:80]!r}', field="url") from None
     return host, port or (443 if parts.scheme == "https" else 80)
 
 
