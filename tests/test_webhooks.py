@@ -24,10 +24,9 @@ import pytest
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from frontdesk.actors import AgentActor
-from frontdesk.agents.models import Agent, Role
+from frontdesk.actors import AgentActor, Role
+from frontdesk.agents.models import Agent
 from frontdesk.clock import utcnow
-from frontdesk.contacts.tokens import VisitorTokens
 from frontdesk.context import Context
 from frontdesk.errors import Conflict, Forbidden, Invalid
 from frontdesk.events import DURABLE
@@ -37,6 +36,7 @@ from frontdesk.outbox.dispatch import OutboxEvent
 from frontdesk.realtime.memory import MemoryBus
 from frontdesk.settings import Settings
 from frontdesk.storage.db import Database
+from frontdesk.tokens import VisitorTokens
 from frontdesk.webhooks import actions, notices, prune, queries
 from frontdesk.webhooks.actions import EndpointSpec
 from frontdesk.webhooks.addresses import non_public_kind

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.agents.models import Agent, Role
+from frontdesk.actors import Role
+from frontdesk.agents.models import Agent
 from frontdesk.context import Context
 from frontdesk.jobs.outbox import enqueue
 from frontdesk.mail.sender import Email
