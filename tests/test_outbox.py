@@ -173,3 +173,16 @@ async def test_two_dispatchers_at_once_hand_each_event_over_once_in_order(ctx: C
 
 async def test_the_listeners_after_commit_are_one_explicit_list(ctx: Context) -> None:
     assert [name for name, _ in ctx.publisher.listeners] == ["sockets", "search index", "outbox"]
+
+
+async def test_an_event_id_is_never_used_again_even_once_the_outbox_is_empty(ctx: Context) -> None:
+    team = await make_team(ctx)
+    visitor, _ = await make_visitor(ctx, team.website)
+    recorder = Recorder({team.workspace_id})
+    dispatcher = Dispatcher(ctx.db, [recorder], message_payloads)
+    first = await say(ctx, visitor, "one")
+    await drain(dispatcher)  # the outbox is empty now
+    await say(ctx, visitor, "two", first.conversation_id)
+    await drain(dispatcher)
+    ids = [event.id for event in recorder.events]
+    assert len(ids) == len(set(ids)) and ids == sorted(ids)

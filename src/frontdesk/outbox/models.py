@@ -19,6 +19,9 @@ class OutboxRow(Base):
     the conversation's row is locked), which is the order listeners get them in."""
 
     __tablename__ = "event_outbox"
+    # SQLite would hand out the ids of deleted rows again once the table is empty: an
+    # event's id is unique over time, so a listener may know it by it.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - SQLAlchemy's declaration
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     workspace_id: Mapped[str] = mapped_column(String(32))

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event_outbox")),
+        sqlite_autoincrement=True,  # ids never used again (outbox/models.py)
     )
 
 
