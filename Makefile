@@ -8,8 +8,9 @@ NODE_STAMP := frontend/node_modules/.installed
 STATIC := src/frontdesk/web/static
 HOST ?= 127.0.0.1
 PORT ?= 8000
+MINUTES ?= 10
 
-.PHONY: help run build test test-py test-js lint bench clean
+.PHONY: help run build test test-py test-js lint bench soak clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -45,6 +46,9 @@ lint: $(STAMP) $(NODE_STAMP)  ## ruff, mypy, the package layers (import-linter),
 
 bench: build  ## benchmarks vs a raw relay (QUICK=1: tiny sizes); figures into docs/benchmarks.md
 	BENCH_QUICK=$(QUICK) $(BIN)/python -m benchmarks
+
+soak: build  ## the no-loss run with faults for $(MINUTES) minutes, SQLite and two nodes (tests/noloss/)
+	$(BIN)/python -m tests.noloss --minutes $(MINUTES)
 
 clean:  ## remove build output and installed environments
 	rm -rf $(VENV) frontend/node_modules $(STATIC)/widget $(STATIC)/console $(STATIC)/api-docs
