@@ -20,7 +20,8 @@ from pathlib import Path
 
 import redis
 
-from frontdesk.agents.models import Agent, Role
+from frontdesk.actors import Role
+from frontdesk.agents.models import Agent
 from frontdesk.storage.db import Database
 from frontdesk.workspaces.queries import first_workspace
 from tests import services
