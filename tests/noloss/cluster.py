@@ -149,10 +149,11 @@ def sqlite_cluster(var_dir: Path) -> Iterator[Cluster]:
 
 @contextmanager
 def two_node_cluster(var_dir: Path) -> Iterator[Cluster]:
-    private = PrivateRedis(var_dir / "redis").start()
     database = services.create_pg_database()
+    private = PrivateRedis(var_dir / "redis")
     nodes: list[Server] = []
-    try:
+    try:  # whatever fails on the way up, nothing started is left running
+        private.start()
         for name in "ab":
             nodes.append(Server(var_dir / name, database, private.url, NODE_ENV, rate_limits=False).start())
         nodes[1].owner_email, nodes[1].owner_password = nodes[0].owner_email, nodes[0].owner_password
