@@ -125,10 +125,15 @@ def _send_then(ctx: Context, actor: Actor, new: NewMessage, answer: Answer) -> N
     def stored(ok: bool, value: Any) -> None:
         if not ok:
             answer(value)
-        elif value is None:  # the quick path did not apply: the full one
+            return
+        if value is None:  # the quick path did not apply: the full one
             _in_background(_answered(answer, _send_fully(ctx, actor, new, body)))
-        else:
-            answer(_quick_sent(ctx, write.finish(value)))
+            return
+        try:
+            result: SendResult | Exception = _quick_sent(ctx, write.finish(value))
+        except Exception as exc:  # stored, and not published: the caller hears of it
+            result = exc
+        answer(result)
 
     ctx.quick.call_back(write, stored)
 

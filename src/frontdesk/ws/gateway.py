@@ -339,15 +339,18 @@ class FrameHandler:
         return True
 
     def _answered(self, frame: Send, outcome: SendResult | Exception) -> None:
-        """A taken send's outcome: its result, the refusal, or what failed it."""
-        if isinstance(outcome, SendResult):
-            self._ack(frame, outcome)
-        elif isinstance(outcome, DomainError):
-            self._refused(frame, outcome)
-        else:
-            log.error("frame failed", exc_info=outcome)
-            self._failed()
-        self._taken_finished()
+        """A taken send's outcome: its result, the refusal, or what failed it. The read
+        loop waits for it, whatever happens here."""
+        try:
+            if isinstance(outcome, SendResult):
+                self._ack(frame, outcome)
+            elif isinstance(outcome, DomainError):
+                self._refused(frame, outcome)
+            else:
+                log.error("frame failed", exc_info=outcome)
+                self._failed()
+        finally:
+            self._taken_finished()
 
     def _taken_finished(self) -> None:
         self._taken = False
