@@ -109,14 +109,17 @@ _TIME = UTCDateTime()
 # value is bound.
 
 # SQLite ---------------------------------------------------------------------------------
-# One row, the found entries as JSON, so the thread waits for the GIL once for the result.
+# Found and checked (``f``), then numbered (``n``), as on PostgreSQL; one row, the
+# entries as JSON, so the thread waits for the GIL once for the result. (``f``
+# materialized first: the window over the join as one subquery cost a third more.)
 _SQLITE_NUMBER = (
-    "SELECT json_group_array(json_array(key, id, seq, workspace_id, contact_id, team_id, assignee_id)) FROM ("  # noqa: S608
-    "SELECT j.key AS key, c.id AS id, "
-    + _SEQ.format(last_seq="c.last_seq", chat="c.id", position="j.key")
-    + " AS seq, c.workspace_id AS workspace_id, c.contact_id AS contact_id, c.team_id AS team_id, "
-    "c.assignee_id AS assignee_id FROM json_each(:batch) AS j JOIN conversations AS c ON c.id = {chat} "
-    "WHERE {may})"
+    "WITH f AS MATERIALIZED (SELECT j.key AS key, c.id AS id, c.last_seq AS last_seq, "  # noqa: S608
+    "c.workspace_id AS workspace_id, c.contact_id AS contact_id, c.team_id AS team_id, c.assignee_id AS assignee_id "
+    "FROM json_each(:batch) AS j JOIN conversations AS c ON c.id = {chat} WHERE {may}), "
+    "n AS (SELECT key, id, "
+    + _SEQ.format(last_seq="last_seq", chat="id", position="key")
+    + " AS seq, workspace_id, contact_id, team_id, assignee_id FROM f) "
+    "SELECT json_group_array(json_array(key, id, seq, workspace_id, contact_id, team_id, assignee_id)) FROM n"
 )
 
 
