@@ -10,9 +10,9 @@ rendered for each database from the templates below:
 - find each entry's chat and lock it (a ``Source``: the quick path's checks, or the
   chat the action holds), and number the entries after the chat's ``last_seq``, each
   chat's in the order they came (``_SEQ``);
-- bump each chat: ``last_seq``, ``last_activity_at`` and the reply clock (``_CLOCK``);
 - insert the messages and, where the append writes them, their ``message.created``
-  outbox rows, a chat's in seq order.
+  outbox rows, a chat's in seq order;
+- bump each chat: ``last_seq``, ``last_activity_at`` and the reply clock (``_CLOCK``).
 
 On PostgreSQL that is one statement (data-modifying WITHs): one round trip, and its own
 transaction on the quick path (storage/quick.py). SQLite has no such WITH: four
