@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from frontdesk.messages.quick_send import _SEND_ALL_POSTGRES
+from frontdesk.messages.quick_send import APPEND
 from frontdesk.storage.db import Database
 from frontdesk.storage.quick import numbered
 
@@ -20,7 +20,7 @@ async def test_the_batch_statement_uses_the_indexes_not_whole_table_scans(postgr
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection
             assert driver is not None
-            sql, names = numbered(_SEND_ALL_POSTGRES.sql)
+            sql, names = numbered(APPEND.postgres.sql)
             values = {"batch": "[]", "rows": "[]", "now": datetime(2026, 1, 1, tzinfo=UTC)}
             plan = "\n".join(r[0] for r in await driver.fetch("EXPLAIN " + sql, *(values[n] for n in names)))
     finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 from datetime import UTC
 
 import pytest
@@ -18,7 +19,8 @@ from frontdesk.context import Context
 from frontdesk.conversations.models import Conversation
 from frontdesk.conversations.update import ConversationChanges, update_conversation
 from frontdesk.errors import Forbidden
-from frontdesk.messages.actions import NewMessage, send_message
+from frontdesk.messages.actions import NewMessage, SendResult, _send_fully, send_message
+from frontdesk.messages.models import Message
 from frontdesk.messages.queries import messages_page
 from frontdesk.messages.quick_send import quick_send, store
 from frontdesk.messages.views import message_data, message_json
@@ -342,3 +344,109 @@ async def test_a_transaction_gets_the_sqlite_writer_while_quick_writes_keep_comi
     finally:
         stop.set()
         await writing
+
+
+async def test_both_paths_store_the_same_rows_and_run_the_same_reply_clock(ctx: Context) -> None:
+    """One append for both paths (messages/append.py): the same sends, in one chat by
+    the quick path where it applies and in another by the ORM path alone, leave the
+    same messages, outbox rows, numbering and reply clock after every send."""
+    team, visitor, quick_chat = await _chat_under_way(ctx)
+    full_visitor, _ = await make_visitor(ctx, team.website)
+    full_chat = (await say(ctx, full_visitor, "Hello")).conversation_id
+    await say(ctx, team.owner, "Hi, Grace here", full_chat)
+
+    script: list[tuple[str, str, bool]] = [
+        ("visitor", "Where is my parcel?", False),
+        ("visitor", "It was due Monday", False),  # the clock keeps running
+        ("agent", "Checking with the depot", True),  # a note leaves it
+        ("agent", "It left this morning", False),  # an answer stops it
+        ("visitor", "Thanks! And the invoice?", False),  # and it starts anew
+        ("agent", "Attached to your account", False),
+    ]
+
+    async def state(chat: str) -> tuple[int, int | None, bool]:
+        """The chat's numbering, the seq of the message its reply clock started at,
+        and whether its last activity is its last message's time."""
+        async with ctx.db.reader() as session:
+            row = await session.get_one(Conversation, chat)
+            messages = list(await session.scalars(select(Message).where(Message.conversation_id == chat)))
+        started = [m.seq for m in messages if m.created_at == row.awaiting_reply_since]
+        last = max(messages, key=lambda m: m.seq)
+        assert row.awaiting_reply_since is None or len(started) == 1
+        return row.last_seq, started[0] if started else None, row.last_activity_at == last.created_at
+
+    commits = ctx.quick.commits
+    for who, body, private in script:
+        new = NewMessage(body=body, conversation_id=None, private=private, client_ref=uuid.uuid4().hex)
+        quick_actor, full_actor = (team.owner, team.owner) if who == "agent" else (visitor, full_visitor)
+        await send_message(ctx, quick_actor, replace(new, conversation_id=quick_chat))
+        await _send_fully(ctx, full_actor, replace(new, conversation_id=full_chat, client_ref=uuid.uuid4().hex), body)
+        quick_state, full_state = await state(quick_chat), await state(full_chat)
+        assert quick_state == full_state, (who, body)
+        assert quick_state[2], "the last activity is the last message's"
+    assert ctx.quick.commits - commits == 5, "every send but the note by the quick path"
+
+    async def rows(chat: str) -> list[tuple[object, ...]]:
+        async with ctx.db.reader() as session:
+            found = await session.execute(
+                text(
+                    "SELECT m.author_type, m.body, m.private, m.system, m.attachments, "
+                    "m.client_ref IS NOT NULL, o.name FROM messages AS m "
+                    "LEFT JOIN event_outbox AS o ON o.message_id = m.id WHERE m.conversation_id = :chat "
+                    "ORDER BY m.seq"
+                ),
+                {"chat": chat},
+            )
+            return [tuple(row) for row in found]
+
+    quick_rows, full_rows = await rows(quick_chat), await rows(full_chat)
+    assert [r[0] for r in quick_rows][2:] == [w for w, _, _ in script]
+    assert quick_rows == full_rows, "the same columns, as stored (SQLite's text forms included)"
+    assert all(r[-1] == "message.created" for r in quick_rows), "each with its outbox row"
+    async with ctx.db.reader() as session:
+        outboxed = await session.execute(
+            text(
+                "SELECT m.conversation_id, m.seq FROM event_outbox AS o JOIN messages AS m ON m.id = o.message_id "
+                "WHERE m.conversation_id IN (:a, :b) ORDER BY o.id"
+            ),
+            {"a": quick_chat, "b": full_chat},
+        )
+        pairs = [tuple(row) for row in outboxed]
+    for chat in (quick_chat, full_chat):
+        seqs = [seq for conv, seq in pairs if conv == chat]
+        assert seqs == sorted(seqs) and len(seqs) == len(set(seqs)), "once each, in seq order"
+
+
+async def test_the_callback_form_of_send_message_answers_each_send_once(ctx: Context) -> None:
+    """What the socket's gateway calls as a frame arrives (ws/gateway.py ``take``): the
+    quick path's store, the full path (a first message, a retried client_ref found only
+    after the quick write was refused) and a refusal each answer once."""
+    team, visitor, chat = await _chat_under_way(ctx)
+    newcomer, _ = await make_visitor(ctx, team.website)
+
+    async def sent(actor: VisitorActor, new: NewMessage) -> SendResult | Exception:
+        heard: list[SendResult | Exception] = []
+        answered = asyncio.Event()
+
+        def answer(outcome: SendResult | Exception) -> None:
+            heard.append(outcome)
+            answered.set()
+
+        send_message(ctx, actor, new, answer)
+        await answered.wait()
+        await ctx.quick.drain()
+        await asyncio.sleep(0.01)
+        assert len(heard) == 1, heard
+        return heard[0]
+
+    commits = ctx.quick.commits
+    quick = await sent(visitor, NewMessage(body="by the quick path", client_ref="callback-ref-1"))
+    assert isinstance(quick, SendResult) and not quick.duplicate and ctx.quick.commits == commits + 1
+    again = await sent(visitor, NewMessage(body="by the quick path", client_ref="callback-ref-1"))
+    assert isinstance(again, SendResult) and again.duplicate and again.message.id == quick.message.id
+    started = await sent(newcomer, NewMessage(body="a first message", client_ref="callback-ref-2"))
+    assert isinstance(started, SendResult) and started.message.seq == 1
+    refused = await sent(visitor, NewMessage(body="a note", private=True))
+    assert isinstance(refused, Forbidden)
+    history = await messages_page(ctx.db, visitor, chat, limit=100)
+    assert [m.body for m in history][-1] == "by the quick path"

@@ -35,7 +35,7 @@ async def rate_conversation(
             raise Forbidden("this website does not ask for ratings", field="score")
         conversation.rating_score, conversation.rating_comment = score, text or None
         note = f"{actor.name} rated the conversation {score}/5" + (f": {text}" if text else "")
-        message = append_message(
+        message = await append_message(
             session, conversation, SYSTEM, note, private=True, system={"action": "rating", "score": score}
         )
         await session.flush()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.actors import Actor, AgentActor, VisitorActor
+from frontdesk.actors import CLAUSES, Actor, AgentActor, Chat, VisitorActor, sees
 from frontdesk.agents.models import Agent
 from frontdesk.contacts.models import Contact
 from frontdesk.conversations.models import Conversation, ConversationLabel, Status
@@ -19,22 +19,16 @@ from frontdesk.events import ConversationData
 from frontdesk.messages.models import AuthorType, Message
 from frontdesk.storage.db import Database
 
+# A conversation's columns that decide who sees it (actors.py has the rule).
+_SEEN_BY = Chat(Conversation.workspace_id, Conversation.contact_id, Conversation.team_id, Conversation.assignee_id)
+
 
 def visible_to(actor: Actor) -> list[ColumnElement[bool]]:
     """The conditions that keep a query on conversations the actor may reach: their
-    workspace's (an agent: their teams'), or a visitor's own."""
-    conditions: list[ColumnElement[bool]] = [Conversation.workspace_id == actor.workspace_id]
-    if isinstance(actor, VisitorActor):
-        conditions.append(Conversation.contact_id == actor.contact_id)
-    elif actor.team_ids is not None:
-        conditions.append(
-            or_(
-                Conversation.team_id.in_(actor.team_ids),
-                Conversation.team_id.is_(None),
-                Conversation.assignee_id == actor.agent_id,
-            )
-        )
-    return conditions
+    workspace's (an agent: their teams'), or a visitor's own (``actors.sees``)."""
+    condition = sees(CLAUSES, _SEEN_BY, actor)
+    assert not isinstance(condition, bool), "every rule names the workspace"
+    return [condition]
 
 
 def labelled(actor: Actor, label: str) -> ColumnElement[bool]:

@@ -33,6 +33,6 @@ async def notify_agents(ctx: Context, actor: VisitorActor, body: str) -> None:
             pending = list(contact.custom_attributes.get(SITE_NOTES_KEY, []))[-(MAX_PENDING_NOTES - 1) :]
             contact.custom_attributes = {**contact.custom_attributes, SITE_NOTES_KEY: [*pending, text]}
             return
-        message = append_message(session, conversation, SITE_NOTE_AUTHOR, text, private=True, system=SITE_NOTE)
+        message = await append_message(session, conversation, SITE_NOTE_AUTHOR, text, private=True, system=SITE_NOTE)
         await session.flush()
         ctx.emit(session, [conversation_events.message_created(message, conversation)])

@@ -55,9 +55,11 @@ class _Change:
     exclude: set[str] = field(default_factory=set)
     routed: Routed = field(default_factory=Routed)
 
-    def line(self, text: str, action: str, *, private: bool = True, **extra: object) -> None:
+    async def line(self, text: str, action: str, *, private: bool = True, **extra: object) -> None:
         system = {"action": action, "by": self.actor.agent_id, **extra}
-        self.added.append(append_message(self.session, self.conversation, SYSTEM, text, private=private, system=system))
+        self.added.append(
+            await append_message(self.session, self.conversation, SYSTEM, text, private=private, system=system)
+        )
 
     async def set_status(self, status: Status) -> None:
         conv = self.conversation
@@ -69,7 +71,7 @@ class _Change:
         conv.snoozed_until = None
         if was_resolved:
             self.routed.add(await reopened(self.session, conv))
-        self.line(
+        await self.line(
             f"{self.actor.name} {_STATUS_WORDS[status]} the conversation", "status", private=False, status=status.value
         )
 
@@ -82,13 +84,15 @@ class _Change:
             conv.assigned_at, conv.queued_at = utcnow(), None
             if conv.status != Status.RESOLVED.value:
                 await take_seat_anyway(self.session, agent.id)
-            self.line(f"{self.actor.name} assigned the conversation to {agent.name}", "assignee", assignee_id=agent.id)
+            await self.line(
+                f"{self.actor.name} assigned the conversation to {agent.name}", "assignee", assignee_id=agent.id
+            )
         else:
             if conv.status != Status.RESOLVED.value:
                 await enqueue(conv)
                 self.refill.append(conv.team_id)
                 self.exclude |= {previous} if previous else set()
-            self.line(f"{self.actor.name} unassigned the conversation", "assignee", assignee_id=None)
+            await self.line(f"{self.actor.name} unassigned the conversation", "assignee", assignee_id=None)
         self.routed.queues.add(conv.team_id)
 
     async def move_to(self, team: Team | None) -> None:
@@ -99,7 +103,7 @@ class _Change:
         if conv.status != Status.RESOLVED.value:
             conv.queued_at = utcnow()
             self.refill.append(conv.team_id)
-        self.line(
+        await self.line(
             f"{self.actor.name} moved the conversation to {team.name if team else 'no team'}",
             "team",
             team_id=conv.team_id,
@@ -112,7 +116,7 @@ class _Change:
         if conv.status == Status.RESOLVED.value:
             raise Invalid("a resolved conversation cannot be snoozed; reopen it first", field="snooze_until")
         conv.status, conv.snoozed_until = Status.PENDING.value, until
-        self.line(
+        await self.line(
             f"{self.actor.name} snoozed the conversation until {isoformat(until)}", "snooze", until=isoformat(until)
         )
 
@@ -148,7 +152,7 @@ async def update_conversation(
         if changes.snooze_until is not None:
             await change.snooze(changes.snooze_until)
         if note and change.added:
-            change.line(f"Note from {actor.name}: {note}", "note")
+            await change.line(f"Note from {actor.name}: {note}", "note")
         quiet = await _tag(session, conversation, changes)
         labels = list(
             await session.scalars(

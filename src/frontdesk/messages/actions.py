@@ -1,16 +1,23 @@
 """Sending messages: the hot path of the product.
 
 ``send_message`` checks, stores and numbers the message in one transaction and only
-then publishes it; the caller acknowledges after it returns, so an acknowledged message
+then publishes it; the caller acknowledges after it answers, so an acknowledged message
 is always on disk. A repeated ``client_ref`` returns the stored message instead of a
 second copy, which makes client retries after a lost connection safe.
+
+A message in a chat under way is queued for the quick path's group commit
+(quick_send.py); anything else, or what the quick path finds it cannot do, takes the
+ORM path (``_send_fully``): start, reopen, assign, files, notes. Both store it by the
+same append (append.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,9 +32,9 @@ from frontdesk.context import Context
 from frontdesk.conversations import events as conversation_events
 from frontdesk.conversations.models import Conversation, Status
 from frontdesk.conversations.queries import conversation_for, ongoing
-from frontdesk.errors import Conflict, Forbidden, Invalid
+from frontdesk.errors import Conflict, DomainError, Forbidden, Invalid
 from frontdesk.events import Author, MessageData
-from frontdesk.messages.append import append_message, author_of
+from frontdesk.messages.append import Entry, append_messages, author_of
 from frontdesk.messages.mentions import mention_events
 from frontdesk.messages.models import BODY_MAX_CHARS, VISITOR_BROWSER, AuthorType, Message, StoredMessage
 from frontdesk.messages.quick_send import QuickSend, QuickSent, applies, quick_send, store
@@ -76,14 +83,80 @@ class SendResult:
         return self.built if self.built is not None else message_json(self.message)
 
 
-async def send_message(ctx: Context, actor: Actor, new: NewMessage) -> SendResult:
-    body, write = checked(actor, new)
+# Who hears how a send ended (the callback form of ``send_message``): the result, the
+# ``DomainError`` that refused it, or the exception that failed it.
+Answer = Callable[["SendResult | Exception"], None]
+
+
+@overload
+def send_message(ctx: Context, actor: Actor, new: NewMessage) -> Coroutine[Any, Any, SendResult]: ...
+@overload
+def send_message(ctx: Context, actor: Actor, new: NewMessage, answer: Answer) -> None: ...
+def send_message(
+    ctx: Context, actor: Actor, new: NewMessage, answer: Answer | None = None
+) -> Coroutine[Any, Any, SendResult] | None:
+    """Store and publish a message: awaited for its result, or (``answer``) from a
+    plain function that cannot wait, which hears the outcome once, from the quick
+    path's commit callback when that path stores it (ws/gateway.py: a frame taken as it
+    arrives wakes no task on its way in), or from a task that runs the ORM path."""
+    if answer is None:
+        return _send(ctx, actor, new)
+    _send_then(ctx, actor, new, answer)
+    return None
+
+
+async def _send(ctx: Context, actor: Actor, new: NewMessage) -> SendResult:
+    body, write = _checked(actor, new)
     if write is not None and (sent := await store(ctx.quick, write)) is not None:
-        return quick_sent(ctx, sent)
-    return await send_fully(ctx, actor, new, body)
+        return _quick_sent(ctx, sent)
+    return await _send_fully(ctx, actor, new, body)
 
 
-def checked(actor: Actor, new: NewMessage) -> tuple[str, QuickSend | None]:
+def _send_then(ctx: Context, actor: Actor, new: NewMessage, answer: Answer) -> None:
+    try:
+        body, write = _checked(actor, new)
+    except DomainError as exc:
+        answer(exc)
+        return
+    if write is None:
+        _in_background(_answered(answer, _send_fully(ctx, actor, new, body)))
+        return
+
+    def stored(ok: bool, value: Any) -> None:
+        if not ok:
+            answer(value)
+            return
+        if value is None:  # the quick path did not apply: the full one
+            _in_background(_answered(answer, _send_fully(ctx, actor, new, body)))
+            return
+        try:
+            result: SendResult | Exception = _quick_sent(ctx, write.finish(value))
+        except Exception as exc:  # stored, and not published: the caller hears of it
+            result = exc
+        answer(result)
+
+    ctx.quick.call_back(write, stored)
+
+
+async def _answered(answer: Answer, sending: Coroutine[Any, Any, SendResult]) -> None:
+    try:
+        result: SendResult | Exception = await sending
+    except Exception as exc:
+        result = exc
+    answer(result)
+
+
+_background: set[asyncio.Task[None]] = set()
+
+
+def _in_background(work: Coroutine[Any, Any, None]) -> None:
+    """A task nobody awaits, held here so it is not collected before it ends."""
+    task = asyncio.create_task(work)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+def _checked(actor: Actor, new: NewMessage) -> tuple[str, QuickSend | None]:
     """The body as it will be stored, and the quick path's write (None when only the
     full path applies); a ``DomainError`` when the request is wrong."""
     body = check_text("body", new.body, max_chars=BODY_MAX_CHARS, min_chars=0 if new.attachment_ids else 1)
@@ -93,16 +166,16 @@ def checked(actor: Actor, new: NewMessage) -> tuple[str, QuickSend | None]:
     return body, quick_send(actor, body, new.client_ref, new.conversation_id)
 
 
-def quick_sent(ctx: Context, sent: QuickSent) -> SendResult:
-    """After the quick path's commit: publish the message (its statement wrote the
-    outbox row), and the answer."""
+def _quick_sent(ctx: Context, sent: QuickSent) -> SendResult:
+    """After the quick path's commit: publish the message (its append wrote the outbox
+    row), and the answer."""
     built = message_json(sent.message)
     ctx.publish_now([recorded_elsewhere(conversation_events.message_created(sent.message, sent.chat, built))])
     return SendResult(sent.message, duplicate=False, built=built)
 
 
-async def send_fully(ctx: Context, actor: Actor, new: NewMessage, body: str) -> SendResult:
-    """The ORM path, for every send (``checked`` first): what the quick path left."""
+async def _send_fully(ctx: Context, actor: Actor, new: NewMessage, body: str) -> SendResult:
+    """The ORM path, for every send (``_checked`` first): what the quick path left."""
     try:
         async with ctx.db.transaction() as session:
             if new.client_ref and (earlier := await _sent_before(session, actor, new.client_ref)):
@@ -157,24 +230,23 @@ async def _store(
         changed.append("status")
         if was_resolved:
             routed.add(await reopened(session, conversation))
-    _track_reply_wait(conversation, actor, new)
     notes = await _pending_site_notes(session, conversation) if created else []
     author = author_of(actor)
     if new.site_speaker and isinstance(actor, VisitorActor):
         author = Author(type=AuthorType.BOT.value, id=actor.contact_id, name=new.site_speaker)
     origin = {"origin": VISITOR_BROWSER} if new.site_speaker else None
-    message = append_message(
-        session, conversation, author, body, private=new.private, client_ref=new.client_ref, system=origin
+    files = await claim_for_message(session, actor, list(new.attachment_ids)) if new.attachment_ids else []
+    entry = Entry(
+        author,
+        body,
+        private=new.private,
+        client_ref=new.client_ref,
+        system=origin,
+        attachments=[{"id": f.id, "name": f.name, "content_type": f.content_type, "size": f.size} for f in files],
     )
-    if new.attachment_ids:
-        files = await claim_for_message(session, actor, list(new.attachment_ids))
-        await session.flush()
-        for file in files:
-            file.message_id = message.id
-        message.attachments = [
-            {"id": f.id, "name": f.name, "content_type": f.content_type, "size": f.size} for f in files
-        ]
-    await session.flush()
+    *notes_stored, message = await append_messages(session, [(conversation, e) for e in [*notes, entry]])
+    for file in files:
+        file.message_id = message.id
     contact = await session.get_one(Contact, conversation.contact_id)
     if contact.blocked and isinstance(actor, VisitorActor):
         raise Forbidden("this visitor is blocked")
@@ -184,7 +256,7 @@ async def _store(
     events = []
     if created:
         events.append(conversation_events.conversation_created(conversation, contact, assignee, message))
-    events += [conversation_events.message_created(note, conversation) for note in notes]
+    events += [conversation_events.message_created(note, conversation) for note in notes_stored]
     events.append(conversation_events.message_created(message, conversation))
     if changed and not created:
         events += conversation_events.conversation_updated(conversation, contact, assignee, message, changed)
@@ -194,25 +266,14 @@ async def _store(
     return message, routed
 
 
-def _track_reply_wait(conversation: Conversation, actor: Actor, new: NewMessage) -> None:
-    """When the visitor started waiting for an answer: the clock routing's silence rule reads."""
-    if isinstance(actor, VisitorActor) and not new.site_speaker:
-        conversation.awaiting_reply_since = conversation.awaiting_reply_since or utcnow()
-    elif isinstance(actor, AgentActor) and not new.private:
-        conversation.awaiting_reply_since = None
-
-
-async def _pending_site_notes(session: AsyncSession, conversation: Conversation) -> list[Message]:
+async def _pending_site_notes(session: AsyncSession, conversation: Conversation) -> list[Entry]:
     """Notes the visitor's site sent before there was a conversation open its history."""
     contact = await session.get_one(Contact, conversation.contact_id)
     pending = contact.custom_attributes.get(SITE_NOTES_KEY)
     if not pending:
         return []
     contact.custom_attributes = {k: v for k, v in contact.custom_attributes.items() if k != SITE_NOTES_KEY}
-    return [
-        append_message(session, conversation, SITE_NOTE_AUTHOR, str(text), private=True, system=SITE_NOTE)
-        for text in pending
-    ]
+    return [Entry(SITE_NOTE_AUTHOR, str(text), private=True, system=SITE_NOTE) for text in pending]
 
 
 async def _target(

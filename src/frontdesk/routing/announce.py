@@ -92,7 +92,7 @@ async def assignment_events(session: AsyncSession, assigned: list[Assigned], rea
     events: list[Event] = []
     for item in assigned:
         conversation, agent = item.conversation, item.agent
-        note = append_message(
+        note = await append_message(
             session,
             conversation,
             SYSTEM,
@@ -112,7 +112,7 @@ async def requeue_events(session: AsyncSession, chats: list[Conversation], text:
     """Chats that went back to the queue: a private line each, and the unassignment."""
     events: list[Event] = []
     for conversation in chats:
-        note = append_message(
+        note = await append_message(
             session,
             conversation,
             SYSTEM,

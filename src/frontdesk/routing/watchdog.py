@@ -115,7 +115,7 @@ async def wake_snoozed(ctx: Context) -> int:
         )
         for conversation in due:
             conversation.status, conversation.snoozed_until = ConversationStatus.OPEN.value, None
-            line = append_message(
+            line = await append_message(
                 session,
                 conversation,
                 SYSTEM,

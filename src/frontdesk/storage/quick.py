@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from asyncpg import IntegrityConstraintViolationError  # type: ignore[import-untyped]
-from sqlalchemy.engine import Dialect
+from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeEngine
 from sqlalchemy.util import await_only, greenlet_spawn
 
@@ -267,6 +269,35 @@ def _answer(batch: list[Pending], outcomes: list[tuple[bool, Any]]) -> None:
             reply.set_result(value)
         else:
             reply.set_exception(value)
+
+
+async def in_session(session: AsyncSession, fn: Callable[[Exec], T]) -> T:
+    """``fn`` in an ORM transaction, on its connection: an action's writes by the same
+    statements as the quick writes' (messages/append.py)."""
+    return await session.run_sync(lambda sync: fn(_ConnectionExec(sync.connection())))
+
+
+class _ConnectionExec:
+    """Runs statements through SQLAlchemy, on a session's connection (``in_session``)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.dialect = connection.dialect.name
+
+    def __call__(self, statement: Statement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        result = self.connection.execute(_clause(statement), params)
+        return [tuple(row) for row in result] if result.returns_rows else []
+
+
+_clauses: dict[str, TextClause] = {}
+
+
+def _clause(statement: Statement) -> TextClause:
+    clause = _clauses.get(statement.sql)
+    if clause is None:
+        types = [bindparam(name, type_=type_) for name, type_ in statement.types.items()]
+        clause = _clauses[statement.sql] = text(statement.sql).bindparams(*types)
+    return clause
 
 
 class _PostgresExec:

@@ -19,8 +19,7 @@ from frontdesk.conversations.actions import mark_read, set_typing
 from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import DomainError, Forbidden, Unauthorized
 from frontdesk.http.deps import SESSION_COOKIE, bearer, client_address, same_origin, visitor_actor
-from frontdesk.messages.actions import NewMessage, SendResult, checked, quick_sent, send_fully, send_message
-from frontdesk.messages.quick_send import QuickSend, Stored
+from frontdesk.messages.actions import NewMessage, SendResult, send_message
 from frontdesk.ratelimits.limiter import RateLimited
 from frontdesk.ratelimits.rules import (
     MESSAGES_IP,
@@ -242,8 +241,8 @@ async def _read_loop(
     """Frames in, one at a time. When the writer ends (the client went away while we
     wrote to it), a read that waits is cancelled; a frame being handled finishes first.
     Not a task per read raced against the writer: that cost a task and a wait per frame.
-    Where the server offers frames as they arrive (ws/protocol.py), sends that the quick
-    path may store are taken there (``FrameHandler.take``); this loop gets the rest."""
+    Where the server offers frames as they arrive (ws/protocol.py), sends are taken
+    there (``FrameHandler.take``); this loop gets the rest."""
     handler = FrameHandler(ctx, actor, conn)
     reader = asyncio.current_task()
     waiting = False
@@ -283,12 +282,13 @@ class FrameHandler:
 
     A socket's frames are handled one at a time, in the order they came, whichever way
     each arrives: from the read loop (``handle``), or taken as it arrived (``take``), a
-    send for the quick path stored without the read loop's task. Taking a frame wakes
-    no task at all: the write is queued from the frame's callback and answered from the
-    commit's (``_stored``). That was a task step through the ASGI receive chain and
-    another through the ~10 coroutines awaiting the commit, a sent message each. A
-    frame is taken only while no other of this socket's is being handled; one that
-    comes meanwhile takes the read loop, which waits for the taken one to finish."""
+    send handed to ``send_message`` with a callback, without the read loop's task. A
+    send the quick path stores then wakes no task at all: the action queues its write
+    from the frame's callback and answers from the commit's (``_answered``). That was a
+    task step through the ASGI receive chain and another through the ~10 coroutines
+    awaiting the commit, a sent message each. A frame is taken only while no other of
+    this socket's is being handled; one that comes meanwhile takes the read loop, which
+    waits for the taken one to be answered."""
 
     def __init__(self, ctx: Context, actor: Actor, conn: Connection) -> None:
         self.ctx = ctx
@@ -322,52 +322,33 @@ class FrameHandler:
             self._handling = False
 
     def take(self, data: bytes) -> bool:
-        """A text frame as it arrives, on the loop's callback: True when it is a send the
-        quick path may store and its write is queued. Anything else (another kind of
-        frame, a wrong one, a send for the full path, a frame while another is handled)
+        """A text frame as it arrives, on the loop's callback: True when it is a send,
+        handed to ``send_message``. Anything else (another kind of frame, a wrong one, a
+        frame while another is handled, a visitor's send to count against their limits)
         is declined, and the read loop handles it as any frame."""
         if self._handling or self._taken or self._limited:
             return False
         try:
             frame = parse(data)
-            if not isinstance(frame, Send):
-                return False
-            new = _new_message(frame)
-            body, write = checked(self.actor, new)
-        except DomainError:
+        except FrameError:
             return False  # the read loop answers with the error
-        if write is None:
+        if not isinstance(frame, Send):
             return False
         self._taken = True
-        self.ctx.quick.call_back(write, lambda ok, value: self._stored(frame, new, body, write, ok, value))
+        send_message(self.ctx, self.actor, _new_message(frame), lambda outcome: self._answered(frame, outcome))
         return True
 
-    def _stored(self, frame: Send, new: NewMessage, body: str, write: QuickSend, ok: bool, value: Any) -> None:
-        """The quick write's outcome: what it stored (``Stored``), None when the quick
-        path did not apply, or (not ``ok``) the exception that failed its batch."""
+    def _answered(self, frame: Send, outcome: SendResult | Exception) -> None:
+        """A taken send's outcome: its result, the refusal, or what failed it. The read
+        loop waits for it, whatever happens here."""
         try:
-            if not ok:
-                raise value
-            stored: Stored | None = value
-            if stored is None:  # the quick path did not apply: the full one, in order
-                _in_background(self._send_fully(frame, new, body))
-                return
-            self._ack(frame, quick_sent(self.ctx, write.finish(stored)))
-        except Exception:
-            log.exception("frame failed")
-            self._failed()
-        self._taken_finished()
-
-    async def _send_fully(self, frame: Send, new: NewMessage, body: str) -> None:
-        try:
-            result = await send_fully(self.ctx, self.actor, new, body)
-        except DomainError as exc:
-            self._refused(frame, exc)
-        except Exception:
-            log.exception("frame failed")
-            self._failed()
-        else:
-            self._ack(frame, result)
+            if isinstance(outcome, SendResult):
+                self._ack(frame, outcome)
+            elif isinstance(outcome, DomainError):
+                self._refused(frame, outcome)
+            else:
+                log.error("frame failed", exc_info=outcome)
+                self._failed()
         finally:
             self._taken_finished()
 
