@@ -257,7 +257,7 @@ describe("outbox", () => {
 });
 
 describe("reconnecting", () => {
-  it("waits up to 0.5 s doubling to 15 s between attempts, then starts over after a good connection", () => {
+  it("waits up to 0.5 s doubling to 8 s between attempts, then starts over after a good connection", () => {
     // At the top of each window: the longest it ever waits.
     const { client } = makeClient({ random: () => 0.9999 });
     client.start();
@@ -272,7 +272,7 @@ describe("reconnecting", () => {
       }
       waits.push(waited);
     }
-    expect(waits).toEqual([500, 1000, 2000, 4000, 8000, 15000, 15000]);
+    expect(waits).toEqual([500, 1000, 2000, 4000, 8000, 8000, 8000]);
     FakeSocket.last.handshake();
     FakeSocket.last.serverClose(1012);
     vi.advanceTimersByTime(498);
@@ -362,14 +362,15 @@ describe("heartbeat", () => {
 });
 
 describe("backoffDelay", () => {
-  it("draws from the whole window, 0.5 s doubling, never past 15 s", () => {
+  it("draws from the whole window, 0.5 s doubling, never past 8 s", () => {
     expect(backoffDelay(0, () => 0)).toBe(0);
     expect(backoffDelay(0, () => 0.5)).toBe(250);
     expect(backoffDelay(0, () => 0.9999)).toBe(499);
     expect(backoffDelay(3, () => 0.5)).toBe(2000);
-    expect(backoffWindow(5)).toBe(15_000);
+    expect(backoffWindow(4)).toBe(8_000);
+    expect(backoffWindow(5)).toBe(8_000);
     expect(backoffDelay(30, () => 0.9999)).toBeLessThan(BACKOFF_MAX_MS);
-    expect(backoffDelay(30, () => 0.5)).toBe(7500);
-    expect(backoffDelay(1e6, () => 0.5)).toBe(7500); // no overflow past the cap
+    expect(backoffDelay(30, () => 0.5)).toBe(4000);
+    expect(backoffDelay(1e6, () => 0.5)).toBe(4000); // no overflow past the cap
   });
 });
