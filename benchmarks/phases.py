@@ -191,7 +191,11 @@ def storm_phase(target: Target, sizes: Sizes, nodes: list[ServerProcess]) -> dic
         results = run.collect("result", sizes.workers)
     finally:
         run.end()
+    figures = storm.figures(answered, results, sent)
+    trouble = figures["synced"] < figures["visitors"] or any(r["errors"] for r in ready)
     return {
+        # What the node said when something went wrong (its warnings and errors).
+        **({"node_log_tail": [line.rstrip() for line in node.output[-30:]]} if trouble else {}),
         "sessions": {
             "count": len(contacts),
             "seconds": round(max(t["seconds"] for t in tokens), 2),
@@ -203,7 +207,7 @@ def storm_phase(target: Target, sizes: Sizes, nodes: list[ServerProcess]) -> dic
         "history_messages": sizes.storm_history if chats else 0,
         "restart_seconds": round(answered - killed, 2),
         "cpu": procstat.cpu_use(cpu_a, cpu_b),
-    } | storm.figures(answered, results, sent)
+    } | figures
 
 
 # A system the rounds of another are measured beside: its target and its server pids.
