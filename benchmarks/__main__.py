@@ -1,6 +1,8 @@
 """``make bench``: every scenario in one run, side by side. ``BENCH_QUICK=1`` runs tiny
 sizes (under a minute) for development; ``BENCH_ONLY=raw,sqlite`` picks scenarios
-(``inbox``: the inbox and search on a generated workspace, benchmarks/inbox_search.py)."""
+(``inbox``: the inbox and search on a generated workspace, benchmarks/inbox_search.py);
+``BENCH_PHASES=storm`` picks phases of the real-time scenarios (idle, throughput,
+latency, storm). A run that picks either leaves docs/benchmarks.md alone."""
 
 from __future__ import annotations
 
@@ -26,6 +28,9 @@ def main() -> None:
     quick = os.environ.get("BENCH_QUICK", os.environ.get("QUICK", "")) not in ("", "0")
     sizes = phases.QUICK if quick else phases.FULL
     only = {s for s in os.environ.get("BENCH_ONLY", "").split(",") if s}
+    picked = tuple(p for p in os.environ.get("BENCH_PHASES", "").split(",") if p)
+    if unknown := set(picked) - set(scenarios.PHASES):
+        raise SystemExit(f"BENCH_PHASES: no phase {', '.join(sorted(unknown))}; phases: {', '.join(scenarios.PHASES)}")
     servers.raise_nofile()
     began = time.monotonic()
     missing = servers.services_missing()
@@ -53,17 +58,20 @@ def main() -> None:
                 print(f"== {name}: skipped: {skip}", flush=True)
                 results.append({"name": name, "skipped": skip})
                 continue
-            if key != "raw" and relay is None:
+            if key != "raw" and relay is None and (not picked or "throughput" in picked):
                 relay_target, relay_nodes = stack.enter_context(scenarios.raw_relay())
                 relay = (relay_target, [n.pid for n in relay_nodes])
-            results.append(scenarios.measure(name, system, sizes, None if key == "raw" else relay))
-    if not only or "inbox" in only:  # its own figures, files and section of the page
+            results.append(
+                scenarios.measure(name, system, sizes, None if key == "raw" else relay, picked or scenarios.PHASES)
+            )
+    if (not only and not picked) or "inbox" in only:  # its own figures, files and section of the page
         inbox_search.main(quick, DOC, RESULTS_DIR)
     if only and not results:
         return
     run = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "make bench QUICK=1" if quick else "make bench",
+        "command": ("make bench QUICK=1" if quick else "make bench")
+        + "".join(f" {k}={os.environ[k]}" for k in ("BENCH_ONLY", "BENCH_PHASES") if os.environ.get(k)),
         "quick": quick,
         "machine": procstat.machine(),
         "sizes": sizes.__dict__,
@@ -76,8 +84,10 @@ def main() -> None:
     out.write_text(json.dumps(run, indent=2) + "\n")
     table = report.table(run)
     print("\n" + table)
+    if storm_lines := report.storm_table(run):
+        print("\n" + "\n".join([*storm_lines, "", *report.storm_verdicts(run)]))
     print(f"\nresults: {out}")
-    if not quick and not only:  # only a complete full run may replace the published figures
+    if not quick and not only and not picked:  # only a complete full run may replace the published figures
         report.rewrite_doc(DOC, run, table)
         print(f"figures written into {DOC}")
 

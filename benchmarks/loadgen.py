@@ -5,7 +5,8 @@ workers); every wait is bounded, so a stuck server fails the phase instead of th
 Visitor workers: make tokens, connect, and then, by phase:
 - ``idle``: hold the sockets until released (the bench reads the server's memory);
 - ``throughput``: each visitor sends its next message as soon as the last is acked;
-- ``latency``: each visitor sends one message a second (open loop, random phase).
+- ``latency``: each visitor sends one message a second (open loop, random phase);
+- ``storm``: hold a chat through a restart of the node and reconnect (storm.py).
 The agent worker records when each ``message.created`` reached the agent socket.
 """
 
@@ -20,18 +21,19 @@ from typing import Any
 
 import uvloop
 
-from benchmarks import client
+from benchmarks import client, storm
 from benchmarks.client import Target
 
 
 @dataclass(frozen=True)
 class Job:
     worker: int
-    phase: str  # idle | throughput | latency
+    phase: str  # idle | throughput | latency | storm
     target: Target
     visitors: int
     deadline: float  # monotonic: the bench process stops waiting then
     concurrency: int = 100  # handshakes or session requests in flight per worker
+    conversations: tuple[str, ...] = ()  # storm: the chats the agent writes into
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Link:
     go: Any
     stop: Any
     window: Any
+    restarted: Any = None  # storm: set once the restarted node answers
 
 
 def visitor_main(job: Job, link: Link) -> None:
@@ -82,6 +85,9 @@ REPORT_MARGIN_S = 15
 
 async def _visitor(job: Job, link: Link) -> None:
     stop_at = job.deadline - REPORT_MARGIN_S
+    if job.phase == "storm":
+        await storm.visitors(job, link, stop_at)
+        return
     began = time.monotonic()
     tokens = await client.visitor_tokens(job.target, job.visitors, job.concurrency, stop_at)
     timing = {"tokens_seconds": round(time.monotonic() - began, 1)}
@@ -142,6 +148,9 @@ async def _one_per_second(
 
 
 async def _agent(job: Job, link: Link) -> None:
+    if job.phase == "storm":
+        await storm.agent(job, link)
+        return
     stop, ready = asyncio.Event(), asyncio.Event()
     watching = asyncio.create_task(client.agent_deliveries(job.target, stop, ready))
     await asyncio.wait_for(asyncio.shield(ready.wait()), 30)

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks import procstat
+from benchmarks import histories, procstat, storm
 from benchmarks.client import Target
 from benchmarks.loadgen import Job, Link, agent_main, visitor_main
+from benchmarks.servers import ServerProcess
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class Sizes:
     # it reached. The figure is how many sockets one node holds, not how fast they came.
     idle_budget_s: float = 300
     phase_budget_s: float = 120
+    # The reconnect storm (``storm``): visitors holding a chat of ``storm_history``
+    # messages through a SIGKILL and restart of their node, while the agent writes into
+    # ``storm_agent_messages`` of the chats. Its budget covers the setup at the speed of
+    # the code before issue 24 (10,000 sessions and first hellos took ~3 minutes).
+    storm_visitors: int = 10_000
+    storm_history: int = 4
+    storm_agent_messages: int = 1_000
+    storm_budget_s: float = 720
 
 
 FULL = Sizes(idle_visitors=10_000, throughput_visitors=100, throughput_s=10, latency_visitors=1_000, latency_s=20)
@@ -46,6 +55,9 @@ QUICK = Sizes(
     throughput_rounds=1,
     idle_budget_s=40,
     phase_budget_s=40,
+    storm_visitors=200,
+    storm_agent_messages=20,
+    storm_budget_s=60,
 )
 SPAWN = mp.get_context("spawn")  # clean children: no inherited threads or event loops
 
@@ -57,8 +69,9 @@ class Run:
         self.sizes = sizes
         self.server_pids = server_pids
         self.deadline = time.monotonic() + budget_s
-        self.link = Link(SPAWN.Queue(), SPAWN.Event(), SPAWN.Event(), SPAWN.Array("d", 2))
+        self.link = Link(SPAWN.Queue(), SPAWN.Event(), SPAWN.Event(), SPAWN.Array("d", 2), SPAWN.Event())
         self.procs: list[Any] = []
+        self._early: list[tuple[str, int, Any]] = []  # reports that came before they were asked for
 
     def start(self, main: Any, job: Job) -> None:
         proc = SPAWN.Process(target=main, args=(job, self.link), daemon=True)
@@ -70,8 +83,14 @@ class Run:
             share = total // self.sizes.workers + (1 if i < total % self.sizes.workers else 0)
             self.start(visitor_main, Job(i + 1, phase, target, share, self.deadline))
 
-    def collect(self, kind: str, count: int) -> list[Any]:
-        got = []
+    def collect(self, kind: str, count: int, *, early: tuple[str, ...] = ()) -> list[Any]:
+        """``count`` reports of ``kind``. A report of a kind in ``early`` is kept for a
+        later call (the storm's agent and visitors report at their own pace); any other
+        is a worker out of step, and fails the phase."""
+        kept = [report for report in self._early if report[0] == kind][:count]
+        for report in kept:
+            self._early.remove(report)
+        got = [payload for _, _, payload in kept]
         while len(got) < count:
             wait = self.deadline - time.monotonic()
             if wait <= 0:
@@ -79,6 +98,9 @@ class Run:
             what, worker, payload = self.link.queue.get(timeout=wait)
             if what == "failed":
                 raise RuntimeError(f"load worker {worker} failed: {payload}")
+            if what in early:
+                self._early.append((what, worker, payload))
+                continue
             if what != kind:
                 raise RuntimeError(f"expected '{kind}' from worker {worker}, got '{what}'")
             got.append(payload)
@@ -126,6 +148,66 @@ def idle(target: Target, sizes: Sizes, server_pids: list[int]) -> dict[str, Any]
         "connect_seconds": round(took, 1),
         "cpu_while_connecting": procstat.cpu_use(cpu0, cpu1),
     }
+
+
+def storm_phase(target: Target, sizes: Sizes, nodes: list[ServerProcess]) -> dict[str, Any]:
+    """The reconnect storm: ``sizes.storm_visitors`` visitors start widget sessions (the
+    session figure), each gets a chat of ``storm_history`` messages and opens it (a first
+    ``hello`` replays it), the visitors' node is SIGKILLed and started again, and every
+    visitor reconnects with its cursors as the widget does (storm.py), while the agent
+    writes into ``storm_agent_messages`` of the chats. Timed from the moment the
+    restarted node answers its health check."""
+    node = nodes[0]  # the visitors'
+    run = Run(sizes, [n.pid for n in nodes], sizes.storm_budget_s)
+    try:
+        run.start_visitors("storm", target, sizes.storm_visitors)
+        cpu0 = run.cpu()
+        tokens = run.collect("tokens", sizes.workers)
+        cpu1 = run.cpu()
+        contacts = [c for t in tokens for c in t["contacts"]]
+        chats = (
+            histories.seed(target.database_url, target.widget_key, contacts, sizes.storm_history)
+            if (target.database_url)
+            else []
+        )
+        sample = tuple(chats[:: max(1, len(chats) // max(sizes.storm_agent_messages, 1))][: sizes.storm_agent_messages])
+        run.start(agent_main, Job(0, "storm", target, 0, run.deadline, conversations=sample))
+        run.collect("ready", 1)
+        run.link.go.set()
+        ready = run.collect("ready", sizes.workers)
+        procstat.settle(run.server_pids, deadline_s=30)  # the first hellos' replays are over
+        killed = time.monotonic()
+        node.kill()
+        answered = node.restart()
+        run.server_pids = [n.pid for n in nodes]
+        cpu_a = run.cpu()
+        run.link.window[0] = answered
+        run.link.restarted.set()
+        run.collect("synced", sizes.workers, early=("sent",))
+        cpu_b = run.cpu()
+        sent = run.collect("sent", 1)[0]
+        time.sleep(2)  # deliveries may trail the last ack
+        run.link.stop.set()
+        results = run.collect("result", sizes.workers)
+    finally:
+        run.end()
+    figures = storm.figures(answered, results, sent)
+    trouble = figures["synced"] < figures["visitors"] or any(r["errors"] for r in ready)
+    return {
+        # What the node said when something went wrong (its warnings and errors).
+        **({"node_log_tail": [line.rstrip() for line in node.output[-30:]]} if trouble else {}),
+        "sessions": {
+            "count": len(contacts),
+            "seconds": round(max(t["seconds"] for t in tokens), 2),
+            "per_s": round(len(contacts) / max(max(t["seconds"] for t in tokens), 1e-9), 1),
+            "cpu": procstat.cpu_use(cpu0, cpu1),
+        },
+        "visitors_with_history": sum(r["connected"] for r in ready),
+        "setup_errors": _merged(r["errors"] for r in ready),
+        "history_messages": sizes.storm_history if chats else 0,
+        "restart_seconds": round(answered - killed, 2),
+        "cpu": procstat.cpu_use(cpu_a, cpu_b),
+    } | figures
 
 
 # A system the rounds of another are measured beside: its target and its server pids.

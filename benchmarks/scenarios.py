@@ -20,22 +20,35 @@ from benchmarks.servers import ServerProcess
 SystemUnderTest = tuple[Target, list[ServerProcess]]
 
 
-def measure(name: str, system: Callable[[], Any], sizes: Sizes, relay: phases.Beside | None) -> dict[str, Any]:
-    """Every figure of one scenario; a phase that fails is reported, the others still run.
-    Throughput rounds alternate with the raw relay's (``relay``; None for the relay itself)."""
+# In this order: the storm restarts the node, so it comes last.
+PHASES = ("idle", "throughput", "latency", "storm")
+
+
+def measure(
+    name: str,
+    system: Callable[[], Any],
+    sizes: Sizes,
+    relay: phases.Beside | None,
+    only: tuple[str, ...] = PHASES,
+) -> dict[str, Any]:
+    """Every figure of one scenario (or the phases in ``only``); a phase that fails is
+    reported, the others still run. Throughput rounds alternate with the raw relay's
+    (``relay``; None for the relay itself)."""
     began = time.monotonic()
     result: dict[str, Any] = {"name": name}
     print(f"== {name}", flush=True)
     try:
         with system() as (target, nodes):
             pids = [n.pid for n in nodes]
-            for phase in ("idle", "throughput", "latency"):
+            for phase in (p for p in PHASES if p in only):
                 print(f"   {phase} ...", flush=True)
                 try:
                     if phase == "idle":
                         result[phase] = phases.idle(target, sizes, pids)
                     elif phase == "throughput":
                         result[phase] = phases.throughput_rounds(target, sizes, pids, relay)
+                    elif phase == "storm":
+                        result[phase] = phases.storm_phase(target, sizes, nodes)
                     else:
                         result[phase] = phases.loaded(phase, target, sizes, pids)
                 except Exception as exc:
@@ -107,4 +120,5 @@ def _target(visitor_node: ServerProcess, agent_node: ServerProcess) -> Target:
         agent_headers={"Cookie": f"frontdesk_session={cookie}", "Origin": agent_node.url},
         session_url=visitor_node.url + "/api/v1/widget/session",
         widget_key=widget_key,
+        database_url=visitor_node.env["FRONTDESK_DATABASE_URL"],
     )

@@ -46,6 +46,8 @@ class ServerProcess:
         self.env = {**os.environ, **(env or {})}
         self.output: list[str] = []
         self.proc: subprocess.Popen[str] | None = None
+        self.health_path: str | None = None
+        self.answered_at = 0.0  # monotonic: when it last began to answer
 
     @property
     def url(self) -> str:
@@ -56,7 +58,8 @@ class ServerProcess:
         assert self.proc is not None
         return self.proc.pid
 
-    def start(self, health_path: str | None) -> ServerProcess:
+    def start(self, health_path: str | None, poll_s: float = 0.2) -> ServerProcess:
+        self.health_path = health_path
         self.proc = subprocess.Popen(  # noqa: S603 - our own venv's programs
             self.argv,
             env=self.env,
@@ -71,8 +74,9 @@ class ServerProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.argv[0]} exited:\n" + "".join(self.output[-30:]))
             if self._answers(health_path):
+                self.answered_at = time.monotonic()
                 return self
-            time.sleep(0.2)
+            time.sleep(poll_s)
         self.stop()
         raise RuntimeError(f"{self.argv[0]} did not start:\n" + "".join(self.output[-30:]))
 
@@ -96,6 +100,17 @@ class ServerProcess:
             if m := re.search(r"Login:\s+(\S+) / (\S+)", line):
                 return m.group(1), m.group(2)
         return None
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no graceful close, no flush."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def restart(self) -> float:
+        """The same command on the same port, after ``kill``; the monotonic time it
+        answered again (polled every 10 ms: the storm is measured from that moment)."""
+        return self.start(self.health_path, poll_s=0.01).answered_at
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

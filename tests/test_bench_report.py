@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks import report
+from benchmarks import report, storm
 from benchmarks.phases import median_round
 
 
@@ -56,3 +56,44 @@ def test_the_table_and_the_verdict_use_the_paired_ratio() -> None:
         "- Frontdesk, SQLite: 9,000 (relay 10,000.0, 0.90 x), 6,000 (relay 20,000.0, 0.30 x),"
         " 7,000 (relay 35,000.0, 0.20 x)"
     ]
+
+
+def _visitor(chat: str, tries: list[float], synced_at: float | None) -> dict[str, Any]:
+    return {"chats": [chat], "dropped_at": 99.0, "tries": tries, "synced_at": synced_at, "replayed": 0, "twice": 0}
+
+
+def test_the_storm_times_each_visitor_from_the_restarted_nodes_first_answer() -> None:
+    # The node answered at 100.0; each visitor's own timer let it try at the second value.
+    reports = [
+        {"visitors": [_visitor("a", [99.5, 100.5], 100.6), _visitor("b", [99.2, 103.0], 103.5)], "agent_refs": {}},
+        {"visitors": [_visitor("c", [99.9, 101.0], 101.2)], "agent_refs": {"r1": 101.3, "r2": 102.0}},
+    ]
+    sent = {"acked": {"r1": ["c", 3], "r2": ["c", 4]}, "began": 100.2, "ended": 101.0}
+
+    figures = storm.figures(100.0, reports, sent)
+
+    assert figures["synced"] == 3
+    assert figures["synced_s"] == {"p50": 1.2, "p99": 3.5, "max": 3.5}
+    assert figures["waited_for_own_timer_s"]["max"] == 3.0
+    assert figures["agent_messages_lost"] == 0
+
+
+def test_a_message_a_returned_visitor_never_got_is_lost_and_one_for_a_visitor_still_away_is_not_judged() -> None:
+    reports = [{"visitors": [_visitor("a", [101.0], 101.5), _visitor("b", [101.0, 110.0], None)], "agent_refs": {}}]
+    sent = {"acked": {"r1": ["a", 5], "r2": ["b", 5]}, "began": 100.2, "ended": 101.0}
+    figures = storm.figures(100.0, reports, sent)
+    run = {"scenarios": [{"name": "Frontdesk, SQLite", "storm": _storm_run(figures)}]}
+
+    assert figures["agent_messages_lost"] == 1  # a's: a came back and never got it
+    assert figures["agent_messages_to_visitors_not_back"] == 1  # b's: b is not back yet
+    assert "no message lost: not judged" in report.storm_verdicts(run)[0]
+    assert "all 10,000 synced within 10 s: MISSED" in report.storm_verdicts(run)[0]
+
+
+def _storm_run(figures: dict[str, Any]) -> dict[str, Any]:
+    return figures | {
+        "sessions": {"count": 2, "seconds": 1.0, "per_s": 2.0},
+        "history_messages": 4,
+        "restart_seconds": 3.0,
+        "cpu": {"server": 0.5},
+    }

@@ -83,3 +83,20 @@ async def test_a_dead_nodes_sockets_stop_counting(monkeypatch: pytest.MonkeyPatc
     finally:
         await b.close()
         await a._redis.aclose()
+
+
+async def test_a_burst_of_sockets_opening_and_closing_at_once_is_counted_exactly(
+    nodes: tuple[SocketCaps, SocketCaps],
+) -> None:
+    """A node's restart brings its visitors back at once: far more calls at a time than
+    connections to Redis. None may fail, and every count must come back to zero."""
+    a, _ = nodes
+    run = uuid.uuid4().hex
+    visitors = [[Cap(f"visitor:{run}-{i}", 16)] for i in range(400)]
+
+    refused = await asyncio.gather(*(a.acquire(caps) for caps in visitors))
+    await asyncio.gather(*(a.release(caps) for caps in visitors))
+
+    assert refused == [None] * len(visitors)
+    again = await asyncio.gather(*(a.acquire([Cap(caps[0].key, 1)]) for caps in visitors))
+    assert again == [None] * len(visitors)  # at a limit of 1, each place is free again

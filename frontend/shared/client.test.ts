@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { backoffDelay, BACKOFF_MAX_MS } from "./backoff";
+import { backoffDelay, backoffWindow, BACKOFF_MAX_MS } from "./backoff";
 import { ProtocolClient, PONG_TIMEOUT_MS, type ClientOptions, type SocketLike } from "./client";
 import type { Message } from "./events.gen";
 
@@ -257,8 +257,9 @@ describe("outbox", () => {
 });
 
 describe("reconnecting", () => {
-  it("waits 0.5 s doubling to 15 s between attempts, then starts over after a good connection", () => {
-    const { client } = makeClient();
+  it("waits up to 0.5 s doubling to 8 s between attempts, then starts over after a good connection", () => {
+    // At the top of each window: the longest it ever waits.
+    const { client } = makeClient({ random: () => 0.9999 });
     client.start();
     const waits: number[] = [];
     for (let i = 0; i < 7; i++) {
@@ -271,13 +272,34 @@ describe("reconnecting", () => {
       }
       waits.push(waited);
     }
-    expect(waits).toEqual([500, 1000, 2000, 4000, 8000, 15000, 15000]);
+    expect(waits).toEqual([500, 1000, 2000, 4000, 8000, 8000, 8000]);
     FakeSocket.last.handshake();
     FakeSocket.last.serverClose(1012);
-    vi.advanceTimersByTime(499);
+    vi.advanceTimersByTime(498);
     expect(FakeSocket.all).toHaveLength(8);
     vi.advanceTimersByTime(1);
     expect(FakeSocket.all).toHaveLength(9);
+  });
+
+  it("spreads the clients a restart dropped over the whole first window (full jitter)", () => {
+    const clients = Array.from({ length: 1000 }, () => makeClient({ random: Math.random }).client);
+    for (const client of clients) client.start();
+    for (const socket of [...FakeSocket.all]) socket.handshake();
+    const first = FakeSocket.all.length;
+    for (const socket of FakeSocket.all.slice(0, first)) socket.serverClose(1006);
+    const perTenth: number[] = [];
+    for (let tenth = 0; tenth < 10; tenth++) {
+      const before = FakeSocket.all.length;
+      vi.advanceTimersByTime(50);
+      perTenth.push(FakeSocket.all.length - before);
+    }
+    expect(FakeSocket.all.length - first).toBe(1000); // every one back within 0.5 s
+    // Evenly: about 100 in each 50 ms (not all at once, not bunched at the end).
+    for (const count of perTenth) {
+      expect(count).toBeGreaterThan(50);
+      expect(count).toBeLessThan(150);
+    }
+    for (const client of clients) client.stop();
   });
 
   it("stops for good on 4401 and tells the app", () => {
@@ -340,10 +362,15 @@ describe("heartbeat", () => {
 });
 
 describe("backoffDelay", () => {
-  it("takes up to 30% off for jitter and never exceeds 15 s", () => {
-    expect(backoffDelay(0, () => 0)).toBe(500);
-    expect(backoffDelay(0, () => 0.999)).toBeGreaterThanOrEqual(350);
-    expect(backoffDelay(30, () => 0)).toBe(15_000);
-    expect(backoffDelay(30, () => 0.5)).toBe(12_750);
+  it("draws from the whole window, 0.5 s doubling, never past 8 s", () => {
+    expect(backoffDelay(0, () => 0)).toBe(0);
+    expect(backoffDelay(0, () => 0.5)).toBe(250);
+    expect(backoffDelay(0, () => 0.9999)).toBe(499);
+    expect(backoffDelay(3, () => 0.5)).toBe(2000);
+    expect(backoffWindow(4)).toBe(8_000);
+    expect(backoffWindow(5)).toBe(8_000);
+    expect(backoffDelay(30, () => 0.9999)).toBeLessThan(BACKOFF_MAX_MS);
+    expect(backoffDelay(30, () => 0.5)).toBe(4000);
+    expect(backoffDelay(1e6, () => 0.5)).toBe(4000); // no overflow past the cap
   });
 });

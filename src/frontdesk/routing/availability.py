@@ -7,11 +7,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 
 from frontdesk.actors import AgentActor, Role, require_admin
 from frontdesk.agents import owners
-from frontdesk.agents.models import Agent, Status, Team, TeamMember
+from frontdesk.agents.models import Agent, Status
 from frontdesk.agents.scope import scope_changed
 from frontdesk.clock import utcnow
 from frontdesk.context import Context
@@ -25,8 +26,11 @@ from frontdesk.routing.dispatch import fill_seats
 from frontdesk.routing.hours import is_open
 from frontdesk.routing.routed import Routed
 from frontdesk.storage.db import Database
+from frontdesk.storage.quick import Exec
+from frontdesk.storage.reads import Listed
 from frontdesk.topics import website_visitors, workspace_agents
 from frontdesk.websites.models import Website
+from frontdesk.websites.queries import WebsiteRow
 
 MAX_CHATS_LIMIT = 50
 
@@ -87,19 +91,38 @@ async def console_left(ctx: Context, actor: AgentActor) -> None:
     await set_status(ctx, actor, actor.agent_id, Status.OFFLINE.value, unless=ctx.presence.is_connected)
 
 
-async def website_available(db: Database, website: Website) -> bool:
-    """Someone can answer this website's visitors now: its team is within its business
-    hours and one of its agents (any agent, without a team) is online."""
-    async with db.reader() as session:
-        team = await session.get(Team, website.default_team_id) if website.default_team_id else None
-        if team is not None and not is_open(team.business_hours, utcnow()):
-            return False
-        query = select(Agent.id).where(
-            Agent.workspace_id == website.workspace_id, Agent.active.is_(True), Agent.status == Status.ONLINE.value
-        )
-        if team is not None:
-            query = query.join(TeamMember, TeamMember.agent_id == Agent.id).where(TeamMember.team_id == team.id)
-        return await session.scalar(query.limit(1)) is not None
+# Someone can answer a website's visitors: its team (if it has one) is within its
+# business hours (checked in Python, ``is_open``) and one of the team's agents is online;
+# without a team, any active agent of the workspace. The one statement of that rule.
+_ONLINE = Listed(
+    "SELECT w.id, t.id, t.business_hours, EXISTS ("  # noqa: S608
+    "SELECT 1 FROM agents a WHERE a.workspace_id = w.workspace_id AND a.active "
+    f"AND a.status = '{Status.ONLINE.value}' AND (t.id IS NULL OR EXISTS ("
+    "SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.agent_id = a.id))) "
+    "FROM websites w LEFT JOIN teams t ON t.id = w.default_team_id WHERE {listed}",
+    "w.id",
+)
+
+
+def agents_online(execute: Exec, website_ids: list[str]) -> list[bool]:
+    """A quick read (storage/reads.py): whether someone can answer each website's
+    visitors now (False for a website that is gone)."""
+    now = utcnow()
+    found = {
+        str(website_id): bool(someone) and (team_id is None or is_open(_json(hours), now))
+        for website_id, team_id, hours, someone in _ONLINE(execute, list(set(website_ids)))
+    }
+    return [found.get(i, False) for i in website_ids]
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as the raw drivers give it: text (sqlite3, asyncpg), or decoded."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+async def website_available(db: Database, website: Website | WebsiteRow) -> bool:
+    """Someone can answer this website's visitors now (``agents_online``)."""
+    return await db.reads.get(agents_online, website.id)
 
 
 async def availability_events(db: Database, workspace_id: str) -> list[Event]:

@@ -26,6 +26,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState
 
 if TYPE_CHECKING:
     from frontdesk.storage.quick import QuickWrites
+    from frontdesk.storage.reads import QuickReads
 
 # Every engine is made with ``hide_parameters=True``: a failed statement's error (and so
 # its traceback in the log) names the statement, never the values bound to it (a
@@ -103,6 +104,14 @@ class Database:
 
         return QuickWrites(self)
 
+    @cached_property
+    def reads(self) -> QuickReads:
+        """The hot path's lookups: hand-written statements, many callers' in one batch
+        (a socket's hello, a widget's session start)."""
+        from frontdesk.storage.reads import QuickReads  # reads.py builds on this module
+
+        return QuickReads(self)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A write transaction: committed when the block ends, rolled back on error."""
@@ -128,6 +137,8 @@ class Database:
     async def dispose(self) -> None:
         if "quick" in self.__dict__:  # its writes in flight end first, with their connections
             await self.quick.drain()
+        if "reads" in self.__dict__:
+            await self.reads.drain()
         await self.engine.dispose()
         if self.quick_engine is not self.engine:
             await self.quick_engine.dispose()

@@ -461,3 +461,9 @@ def _run_each(
         conn.execute("RELEASE quick")
         outcomes.append((True, value))
     return outcomes
+
+
+# The executors, public for the quick reads (storage/reads.py): the same statements and
+# parameters, on a reader's connection.
+SqliteExec = _SqliteExec
+PostgresExec = _PostgresExec

@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from frontdesk.events import WebsiteData
-from frontdesk.websites.models import Website
 from frontdesk.websites.settings import effective
 
 
-def website_data(website: Website, mail: bool) -> WebsiteData:
+class WebsiteLike(Protocol):
+    """A website as a row of its own (``models.Website``) or as a quick read has it
+    (``queries.WebsiteRow``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def settings(self) -> dict[str, Any]: ...
+
+
+def website_data(website: WebsiteLike, mail: bool) -> WebsiteData:
     """What a widget may know: never the identity secret. ``mail``: whether this server
     sends email; without it the widget offers no transcript and promises no email reply
     (``email_available``)."""

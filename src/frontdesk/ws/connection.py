@@ -22,7 +22,7 @@ from typing import Any
 from frontdesk.actors import Actor, AgentActor, VisitorActor
 from frontdesk.context import Context
 from frontdesk.conversations.events import message_frame
-from frontdesk.conversations.queries import conversation_for, visitor_conversations
+from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import NotFound
 from frontdesk.events import INTERNAL
 from frontdesk.messages.queries import messages_between
@@ -45,10 +45,15 @@ _CLOSE_ON = frozenset(name.value for name in INTERNAL)
 
 @dataclass(frozen=True)
 class Replay:
-    """Send what the client missed in these conversations, then track them."""
+    """Send what the client missed in these conversations, then track them.
+
+    ``known``: a visitor's conversations, each with its ``last_seq`` and the last seq the
+    visitor may see, as read after subscribing (ws/openings.py): every one of them is
+    replayed (a second tab catches up), and one whose cursor is at the last visible seq
+    is not read at all. Without it (agents, ``resume``) each conversation is read."""
 
     cursors: dict[str, int]
-    all_of_visitor: bool = False
+    known: dict[str, tuple[int, int]] | None = None
     then_synced: bool = True
 
 
@@ -281,25 +286,35 @@ class Connection:
     async def _replay(self, replay: Replay) -> None:
         await self._write()
         cursors = dict(replay.cursors)
-        if replay.all_of_visitor and isinstance(self.actor, VisitorActor):
-            for conversation in await visitor_conversations(self.ctx.db, self.actor):
-                cursors.setdefault(conversation.id, 0)
+        for conversation_id in replay.known or ():
+            cursors.setdefault(conversation_id, 0)
         for conversation_id, cursor in cursors.items():
-            await self._replay_one(conversation_id, cursor)
+            if replay.known is None:
+                await self._replay_read(conversation_id, cursor)
+            elif (last := replay.known.get(conversation_id)) is None:
+                self._not_found(NotFound(f"no conversation {conversation_id}", field="conversation_id"))
+            else:
+                await self._replay_one(conversation_id, cursor, *last)
         if replay.then_synced:
             self._out.append(encode({"type": "synced"}))
 
-    async def _replay_one(self, conversation_id: str, cursor: int) -> None:
+    async def _replay_read(self, conversation_id: str, cursor: int) -> None:
         await self._write()
         async with self.ctx.db.reader() as session:
             try:
                 conversation = await conversation_for(session, self.actor, conversation_id)
             except NotFound as exc:
-                self._out.append(
-                    encode({"type": "error", "code": exc.code, "message": exc.message, "field": "cursors"})
-                )
+                self._not_found(exc)
                 return
             last_seq = conversation.last_seq
+        await self._replay_one(conversation_id, cursor, last_seq, None)
+
+    def _not_found(self, exc: NotFound) -> None:
+        self._out.append(encode({"type": "error", "code": exc.code, "message": exc.message, "field": "cursors"}))
+
+    async def _replay_one(self, conversation_id: str, cursor: int, last_seq: int, last_visible: int | None) -> None:
+        """``last_visible``: the last seq this client may see, when known (a visitor's);
+        a client that holds it has missed nothing, and nothing is read."""
         already = self._delivered.get(conversation_id, 0)
         first_seen = self._first_seen.pop(conversation_id, None)
         late = self._late.pop(conversation_id, set())
@@ -308,6 +323,6 @@ class Connection:
             # the late arrivals this socket passed on.
             await self._send_stored(conversation_id, cursor, first_seen, skip=late)
         start = max(cursor, already) if conversation_id in self._delivered else cursor
-        if last_seq > start:
+        if last_seq > start and (last_visible is None or last_visible > start):
             await self._send_stored(conversation_id, start, last_seq + 1)
         self._delivered[conversation_id] = max(last_seq, already)

@@ -18,7 +18,7 @@ from frontdesk.context import Context
 from frontdesk.conversations.actions import mark_read, set_typing
 from frontdesk.conversations.queries import conversation_for
 from frontdesk.errors import DomainError, Forbidden, Unauthorized
-from frontdesk.http.deps import SESSION_COOKIE, bearer, client_address, same_origin, visitor_actor
+from frontdesk.http.deps import SESSION_COOKIE, bearer, client_address, same_origin
 from frontdesk.messages.actions import NewMessage, SendResult, send_message
 from frontdesk.ratelimits.limiter import RateLimited
 from frontdesk.ratelimits.rules import (
@@ -32,10 +32,11 @@ from frontdesk.ratelimits.rules import (
 )
 from frontdesk.realtime.socket_caps import Cap, caps_for
 from frontdesk.routing.availability import console_left, console_opened
+from frontdesk.tokens import VisitorClaims
 from frontdesk.ws.connection import Connection, Replay
 from frontdesk.ws.frames import PROTOCOL_VERSION, FrameError, Hello, Ping, Read, Resume, Send, TypingFrame, parse
 from frontdesk.ws.protocol import SEND_FRAMES, SEND_FRAMES_NOW, TAKE_TEXT, TextTaker
-from frontdesk.ws.session import open_session
+from frontdesk.ws.session import open_session, open_visitor_socket
 
 log = logging.getLogger(__name__)
 
@@ -64,22 +65,23 @@ async def _visitor(websocket: WebSocket, ctx: Context) -> None:
     if hello is None:
         return
     claims = ctx.visitor_tokens.verify(hello.token) if hello.token else None
-    try:
-        if claims is None:
-            raise Unauthorized("the visitor token is missing or not valid; start a new widget session")
-        actor: Actor = await visitor_actor(ctx, claims, client_address(websocket))
-    except (Unauthorized, Forbidden) as exc:
-        await _send(websocket, {"type": "error", "code": exc.code, "message": exc.message})
-        await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
+    if claims is None:
+        await _refuse(websocket, Unauthorized("the visitor token is missing or not valid; start a new widget session"))
         return
-    assert isinstance(actor, VisitorActor)
-    by_visitor = _caps(websocket, ctx, actor.contact_id)
+    # Its signature holds, so the contact is the token's; whether the token still counts
+    # (not reset, not blocked) is read as the session opens (ws/openings.py).
+    by_visitor = _caps(websocket, ctx, claims.contact_id)
     if not await _admitted(websocket, ctx, by_visitor):
         return
     try:
-        await _serve(websocket, ctx, actor, hello)
+        await _serve(websocket, ctx, claims, hello)
     finally:
         await ctx.socket_caps.release(by_visitor)
+
+
+async def _refuse(websocket: WebSocket, exc: Unauthorized | Forbidden) -> None:
+    await _send(websocket, {"type": "error", "code": exc.code, "message": exc.message})
+    await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
 
 
 def _caps(websocket: WebSocket, ctx: Context, contact_id: str | None = None) -> list[Cap]:
@@ -204,7 +206,7 @@ async def _hello(websocket: WebSocket) -> Hello | None:
     return frame
 
 
-async def _serve(websocket: WebSocket, ctx: Context, actor: Actor, hello: Hello) -> None:
+async def _serve(websocket: WebSocket, ctx: Context, who: Actor | VisitorClaims, hello: Hello) -> None:
     extensions = websocket.scope.get("extensions", {})
     send_frames = extensions.get(SEND_FRAMES)
 
@@ -222,10 +224,18 @@ async def _serve(websocket: WebSocket, ctx: Context, actor: Actor, hello: Hello)
         if websocket.client_state is WebSocketState.CONNECTED:
             await websocket.close(code, reason)
 
-    live = await open_session(ctx, actor, dict(hello.cursors), send, close, extensions.get(SEND_FRAMES_NOW))
+    cursors, send_now = dict(hello.cursors), extensions.get(SEND_FRAMES_NOW)
+    try:
+        if isinstance(who, VisitorClaims):
+            live = await open_visitor_socket(ctx, who, client_address(websocket), cursors, send, close, send_now)
+        else:
+            live = await open_session(ctx, who, cursors, send, close, send_now)
+    except (Unauthorized, Forbidden) as exc:
+        await _refuse(websocket, exc)
+        return
     take_text: Callable[[TextTaker | None], None] | None = extensions.get(TAKE_TEXT)
     try:
-        await _read_loop(websocket, ctx, actor, live.conn, live.writer, take_text)
+        await _read_loop(websocket, ctx, live.conn.actor, live.conn, live.writer, take_text)
     finally:
         await live.end()
 
