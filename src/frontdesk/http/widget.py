@@ -23,7 +23,7 @@ from frontdesk.messages.queries import messages_page
 from frontdesk.messages.views import message_data
 from frontdesk.ratelimits.rules import MESSAGES_IP, MESSAGES_VISITOR
 from frontdesk.routing.availability import agents_online
-from frontdesk.storage.quick import Exec
+from frontdesk.storage.reads import Exec
 from frontdesk.websites.queries import website_by_key
 from frontdesk.websites.views import website_data
 

@@ -33,7 +33,8 @@ import orjson
 from sqlalchemy.util import greenlet_spawn
 
 from frontdesk.storage.db import Database
-from frontdesk.storage.quick import Exec, PostgresExec, SqliteExec, Statement
+from frontdesk.storage.quick import Exec as Exec  # re-exported: a quick read's executor
+from frontdesk.storage.quick import PostgresExec, SqliteExec, Statement
 
 A = TypeVar("A")
 R = TypeVar("R")

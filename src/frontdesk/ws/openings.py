@@ -20,7 +20,7 @@ from frontdesk.contacts.visitor_check import ContactRow, contacts_by_id
 from frontdesk.conversations.briefs import Brief, visitor_briefs
 from frontdesk.routing.availability import agents_online
 from frontdesk.storage.db import Database
-from frontdesk.storage.quick import Exec
+from frontdesk.storage.reads import Exec
 from frontdesk.websites.queries import WebsiteRow, websites_by_id
 
 
