@@ -13,12 +13,12 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-from frontdesk.storage.models import Conversation, Message
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from frontdesk.clock import utcnow
 from frontdesk.ids import new_id, new_sortable_id
+from frontdesk.migrations.registry import Conversation, Message
 from frontdesk.settings import normalize_database_url
 
 BATCH = 2_000  # conversations a transaction: short enough not to hold SQLite's writer long
